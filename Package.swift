@@ -22,6 +22,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
-        .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor"], swiftSettings: cpuFlags),
+        .target(name: "LetheNN", dependencies: ["LetheTensor"], swiftSettings: kernelFlags),
+
+        .target(name: "LetheTestSupport", dependencies: ["LetheTensor", "LetheNN"], path: "Tests/LetheTestSupport",
+                swiftSettings: cpuFlags),
+        .testTarget(name: "LetheNNTests", dependencies: ["LetheNN", "LetheTensor", "LetheTestSupport"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor", "LetheTestSupport"], swiftSettings: cpuFlags),
     ]
 )

@@ -1,0 +1,72 @@
+import LetheTensor
+
+/// What one forward pass of a classifier yields: the logits and the penultimate-layer features.
+public struct ModelOutput {
+    /// [N, classes]
+    public var logits: Tensor
+    /// [N, D]: the output of the layer marked as the feature layer (for cnn-small, fc1 after its ReLU).
+    public var features: Tensor
+}
+
+/// A chain of layers sharing one `ParameterVector`, with a designated feature layer whose output is exposed
+/// (unlearning needs penultimate features for contrastive losses, feature statistics and saliency).
+public final class Sequential {
+    public let layers: [Layer]
+    public let parameters: ParameterVector
+    /// Index of the layer whose output is `ModelOutput.features`.
+    public let featureLayerIndex: Int
+    /// A short name of the architecture, written into checkpoints ("cnn-small").
+    public let architecture: String
+
+    public init(architecture: String, layers: [Layer], parameters: ParameterVector, featureLayerIndex: Int) {
+        precondition(layers.indices.contains(featureLayerIndex), "feature layer index out of range")
+        self.architecture = architecture
+        self.layers = layers
+        self.parameters = parameters
+        self.featureLayerIndex = featureLayerIndex
+        // The input never needs a gradient: skipping it saves the first convolution's col2im and one GEMM.
+        layers.first?.needsInputGradient = false
+    }
+
+    /// Runs every layer; keeps what `backward` needs.
+    public func forward(_ input: Tensor, mode: ForwardMode = .training) -> ModelOutput {
+        var x = input
+        var features = input
+        for (index, layer) in layers.enumerated() {
+            x = layer.forward(x, mode: mode)
+            if index == featureLayerIndex { features = x }
+        }
+        return ModelOutput(logits: x, features: features)
+    }
+
+    /// Logits only, for evaluation.
+    public func logits(_ input: Tensor) -> Tensor { forward(input, mode: .evaluation).logits }
+
+    /// Back-propagates ∂L/∂logits (and optionally ∂L/∂features, added where the features come out) through the
+    /// latest forward pass, *accumulating* into `parameters.gradients` (call `zeroGradients()` between steps).
+    public func backward(dLogits: Tensor?, dFeatures: Tensor? = nil) {
+        precondition(dLogits != nil || dFeatures != nil, "backward needs a gradient")
+        var gradient = dLogits
+        for index in layers.indices.reversed() {
+            if index == featureLayerIndex, let dFeatures {
+                gradient = gradient.map { add($0, dFeatures) } ?? dFeatures
+            }
+            guard let incoming = gradient else { continue }
+            if index == 0 && !layers[0].needsInputGradient {
+                _ = layers[0].backward(incoming)
+                return
+            }
+            gradient = layers[index].backward(incoming)
+        }
+    }
+
+    /// Forward multiply-adds per sample, known after one forward pass.
+    public var multiplyAddsPerSample: Int { layers.reduce(0) { $0 + $1.multiplyAddsPerSample } }
+
+    private func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+        precondition(a.shape == b.shape, "feature gradient shape \(b.shape) ≠ \(a.shape)")
+        var sum = a
+        for i in 0..<sum.count { sum.storage[i] += b.storage[i] }
+        return sum
+    }
+}
