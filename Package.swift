@@ -13,6 +13,9 @@ let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let package = Package(
     name: "Lethe",
     platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lethe", targets: ["lethe"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -23,6 +26,15 @@ let package = Package(
 
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
         .target(name: "LetheNN", dependencies: ["LetheTensor"], swiftSettings: kernelFlags),
+        .executableTarget(
+            name: "lethe",
+            dependencies: [
+                "LetheTensor", "LetheNN",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: cpuFlags
+        ),
 
         .target(name: "LetheTestSupport", dependencies: ["LetheTensor", "LetheNN"], path: "Tests/LetheTestSupport",
                 swiftSettings: cpuFlags),

@@ -9,6 +9,7 @@ public final class Conv2d: Layer {
     public let name: String
     public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int
     public var needsInputGradient = true
+    public var isParameterized: Bool { true }
     private let parameters: ParameterVector
     private let weight: ParameterVector.Entry, bias: ParameterVector.Entry
     private var geometry: ConvolutionGeometry?

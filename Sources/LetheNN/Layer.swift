@@ -21,8 +21,11 @@ public protocol Layer: AnyObject {
     var needsInputGradient: Bool { get set }
     /// Forward multiply-adds per sample, for GFLOP/s figures.
     var multiplyAddsPerSample: Int { get }
+    /// Whether the layer owns weights (layers before the first such layer need no input gradient).
+    var isParameterized: Bool { get }
 }
 
 extension Layer {
     public var multiplyAddsPerSample: Int { 0 }
+    public var isParameterized: Bool { false }
 }

@@ -7,6 +7,7 @@ public final class Linear: Layer {
     public let name: String
     public let inFeatures: Int, outFeatures: Int
     public var needsInputGradient = true
+    public var isParameterized: Bool { true }
     private let parameters: ParameterVector
     private let weight: ParameterVector.Entry, bias: ParameterVector.Entry
     private var input = Tensor(shape: [0])

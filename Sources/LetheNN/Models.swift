@@ -4,6 +4,10 @@ import LetheTensor
 public enum Architecture: String, CaseIterable, Codable, Sendable {
     /// conv(1→32, 3×3, pad 1)–ReLU–maxpool 2 → conv(32→64, 3×3, pad 1)–ReLU–maxpool 2 → linear(3136→128)–ReLU →
     /// linear(128→10); identical to `SmallCNN` in shared/bench/torch_reference.py (parameter names included).
+    ///
+    /// Lethe pools *before* the ReLU: max-pooling commutes with any non-decreasing function, so
+    /// relu(maxpool(x)) = maxpool(relu(x)) and the gradients agree, while the ReLU then touches a quarter of the
+    /// elements. Outputs are the same as PyTorch's order.
     case cnnSmall = "cnn-small"
 
     /// A freshly initialised model; the same seed gives the same weights, bit for bit.
@@ -20,11 +24,11 @@ private func makeCNNSmall(seed: UInt64, inputChannels: Int, classes: Int) -> Seq
     let layers: [Layer] = [
         ChannelMajor(),
         Conv2d("conv1", inChannels: inputChannels, outChannels: 32, kernelSize: 3, padding: 1, parameters: p, rng: &rng),
-        ReLU("relu1"),
         MaxPool2d("pool1", size: 2),
+        ReLU("relu1"),
         Conv2d("conv2", inChannels: 32, outChannels: 64, kernelSize: 3, padding: 1, parameters: p, rng: &rng),
-        ReLU("relu2"),
         MaxPool2d("pool2", size: 2),
+        ReLU("relu2"),
         Flatten(),
         Linear("fc1", inFeatures: 64 * 7 * 7, outFeatures: 128, parameters: p, rng: &rng),
         ReLU("relu3"),

@@ -24,8 +24,12 @@ public final class Sequential {
         self.layers = layers
         self.parameters = parameters
         self.featureLayerIndex = featureLayerIndex
-        // The input never needs a gradient: skipping it saves the first convolution's col2im and one GEMM.
-        layers.first?.needsInputGradient = false
+        // Nothing before the first weight needs a gradient: skipping it saves the first convolution's col2im and
+        // one GEMM per step.
+        for layer in layers {
+            layer.needsInputGradient = false
+            if layer.isParameterized { break }
+        }
     }
 
     /// Runs every layer; keeps what `backward` needs.
@@ -52,11 +56,9 @@ public final class Sequential {
                 gradient = gradient.map { add($0, dFeatures) } ?? dFeatures
             }
             guard let incoming = gradient else { continue }
-            if index == 0 && !layers[0].needsInputGradient {
-                _ = layers[0].backward(incoming)
-                return
-            }
+            if !layers[index].isParameterized && !layers[index].needsInputGradient { return }
             gradient = layers[index].backward(incoming)
+            if gradient == nil && index <= featureLayerIndex { return }
         }
     }
 

@@ -19,6 +19,7 @@ public struct PoolingGeometry: Equatable, Sendable {
 /// Max pooling. `argmax[o]` receives the flat input index of each output's maximum (first one on ties), for backward.
 public func maxPoolForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                            argmax: UnsafeMutablePointer<Int32>, _ g: PoolingGeometry) {
+    if g.size == 2 && g.stride == 2 { return maxPool2x2Forward(x, y, argmax: argmax, g) }
     let (pOut, qOut, plane) = (g.outputHeight, g.outputWidth, g.height * g.width)
     var o = 0
     for c in 0..<g.planes {
@@ -42,11 +43,44 @@ public func maxPoolForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<
     }
 }
 
+/// The common 2×2, stride-2 case unrolled, split over the workers by plane; same results as the general loop
+/// (first maximum wins in the order (0,0), (0,1), (1,0), (1,1)).
+func maxPool2x2Forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                       argmax: UnsafeMutablePointer<Int32>, _ g: PoolingGeometry) {
+    let (pOut, qOut, w, plane) = (g.outputHeight, g.outputWidth, g.width, g.height * g.width)
+    parallelRanges(g.planes) { _, planes in
+        for c in planes {
+            for p in 0..<pOut {
+                let top = c * plane + 2 * p * w
+                var o = (c * pOut + p) * qOut
+                for q in 0..<qOut {
+                    let i0 = top + 2 * q, i2 = i0 + w
+                    var best = x[i0], index = i0
+                    if x[i0 + 1] > best { best = x[i0 + 1]; index = i0 + 1 }
+                    if x[i2] > best { best = x[i2]; index = i2 }
+                    if x[i2 + 1] > best { best = x[i2 + 1]; index = i2 + 1 }
+                    y[o] = best
+                    argmax[o] = Int32(index)
+                    o += 1
+                }
+            }
+        }
+    }
+}
+
 /// Max-pooling backward: routes each output gradient to the input position that won. `dx` is overwritten.
 public func maxPoolBackward(_ dy: UnsafePointer<Float>, argmax: UnsafePointer<Int32>,
                             _ dx: UnsafeMutablePointer<Float>, _ g: PoolingGeometry) {
     dx.update(repeating: 0, count: g.planes * g.height * g.width)
-    for o in 0..<g.outputCount { dx[Int(argmax[o])] += dy[o] }
+    // Windows never overlap when stride ≥ size, so each plane's outputs touch only that plane: split by plane.
+    let perPlane = g.outputHeight * g.outputWidth
+    if g.stride >= g.size {
+        parallelRanges(g.planes) { _, planes in
+            for o in (planes.lowerBound * perPlane)..<(planes.upperBound * perPlane) { dx[Int(argmax[o])] += dy[o] }
+        }
+    } else {
+        for o in 0..<g.outputCount { dx[Int(argmax[o])] += dy[o] }
+    }
 }
 
 /// Average pooling: each output is the mean of its window.

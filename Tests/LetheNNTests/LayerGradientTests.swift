@@ -72,3 +72,19 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 }
+
+@Suite struct PoolingOrderTests {
+    /// cnn-small pools before its ReLUs; that must equal PyTorch's ReLU-then-pool, forward and backward.
+    @Test func poolThenReluEqualsReluThenPool() {
+        let x = randomTensor([3, 2, 8, 8], seed: 12)
+        let (poolA, reluA) = (MaxPool2d(size: 2), ReLU())
+        let (reluB, poolB) = (ReLU(), MaxPool2d(size: 2))
+        let a = reluA.forward(poolA.forward(x, mode: .training), mode: .training)
+        let b = poolB.forward(reluB.forward(x, mode: .training), mode: .training)
+        #expect(a == b)
+        let dy = randomTensor(a.shape, seed: 13)
+        let dxA = poolA.backward(reluA.backward(dy)!)!
+        let dxB = reluB.backward(poolB.backward(dy)!)!
+        #expect(dxA == dxB)
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `lethe` command: one subcommand per job (STYLE.md: a thin CLI that parses, wires and prints).
+@main
+struct Lethe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lethe",
+        abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
+        subcommands: [BenchCommand.self]
+    )
+}
+
+/// `lethe bench …`: benchmarks that print figures (never gated by tests).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the engine (and later the wire) on this machine.",
+        subcommands: [BenchEngineCommand.self]
+    )
+}
