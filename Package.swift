@@ -23,5 +23,8 @@ let package = Package(
 
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
         .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor"], swiftSettings: cpuFlags),
+        // LetheData parses user files (IDX, id lists), so it keeps checked builds (DECISIONS.md §3).
+        .target(name: "LetheData", dependencies: ["LetheTensor", "CZlib"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheDataTests", dependencies: ["LetheData", "LetheTensor"], swiftSettings: cpuFlags),
     ]
 )
