@@ -13,6 +13,19 @@ import LetheTensor
         #expect(ForgetSpec.random(fraction: 0.1).description == "random:0.1")
     }
 
+    @Test func jsonFormMatchesTheResultsSchema() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(ForgetSpec.random(fraction: 0.1)), as: UTF8.self)
+        #expect(json == #"{"fraction":0.1,"kind":"random"}"#)
+        for spec in [ForgetSpec.random(fraction: 0.1), .wholeClass(3), .ids([4, 2], source: "f.txt")] {
+            #expect(try JSONDecoder().decode(ForgetSpec.self, from: encoder.encode(spec)) == spec)
+        }
+        #expect(throws: ForgetSpecError.fractionOutOfRange(2)) {
+            try JSONDecoder().decode(ForgetSpec.self, from: Data(#"{"kind":"random","fraction":2}"#.utf8))
+        }
+    }
+
     @Test func parseErrorsNameTheProblem() {
         #expect(throws: ForgetSpecError.unknownKind(spec: "sample:3")) { try ForgetSpec(parsing: "sample:3") }
         #expect(throws: ForgetSpecError.unknownKind(spec: "random0.1")) { try ForgetSpec(parsing: "random0.1") }
