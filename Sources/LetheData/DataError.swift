@@ -19,6 +19,8 @@ public enum DataError: Error, Equatable, Sendable {
     case truncatedPayload(path: String, expectedBytes: Int, actualBytes: Int)
     /// The payload holds more bytes than the product of the dimensions promises (probably the wrong header).
     case trailingBytes(path: String, expectedBytes: Int)
+    /// The header's dimensions multiply to more than `IDXReader.maximumPayloadBytes` (a damaged or hostile header).
+    case implausibleSize(path: String, dimensions: [Int])
     /// zlib reported an error while inflating (a damaged or cut-off gzip stream).
     case corruptGzip(path: String, message: String)
     /// The file has the wrong number of dimensions for its role (images need 3 or 4, labels 1).
@@ -57,6 +59,9 @@ extension DataError: CustomStringConvertible, LocalizedError {
         case let .trailingBytes(path, expected):
             return "\(path) has more than the \(expected) payload bytes its header promises; the header or the file "
                 + "is wrong."
+        case let .implausibleSize(path, dimensions):
+            return "\(path) claims dimensions \(dimensions), more than \(IDXReader.maximumPayloadBytes) bytes; "
+                + "the header is damaged."
         case let .corruptGzip(path, message):
             return "\(path) is a damaged gzip file (zlib: \(message)). Reinstall the data set."
         case let .unexpectedRank(path, expected, actual):

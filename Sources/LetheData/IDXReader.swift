@@ -26,6 +26,8 @@ public enum IDXReader {
     /// IDX type code of unsigned bytes; the other codes (0x09, 0x0B–0x0E) are recognised but rejected.
     static let unsignedByteCode: UInt8 = 0x08
     static let knownTypeCodes: Set<UInt8> = [0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E]
+    /// Largest payload accepted (4 GiB), so a damaged header cannot ask for an absurd allocation or overflow.
+    public static let maximumPayloadBytes = 1 << 32
 
     /// Reads the IDX file at `path`, failing with a `DataError` that names the file and the problem.
     public static func read(path: String) throws -> IDXArray {
@@ -41,7 +43,7 @@ public enum IDXReader {
             throw DataError.unsupportedElementType(path: path, code: magic[2])
         }
         let dimensions = try readDimensions(file, rank: Int(magic[3]))
-        let expected = dimensions.reduce(1, *)
+        let expected = try payloadSize(dimensions, path: path)
         let payload = try file.read(count: expected)
         guard payload.count == expected else {
             throw DataError.truncatedPayload(path: path, expectedBytes: expected, actualBytes: payload.count)
@@ -50,6 +52,19 @@ public enum IDXReader {
             throw DataError.trailingBytes(path: path, expectedBytes: expected)
         }
         return IDXArray(dimensions: dimensions, bytes: payload)
+    }
+
+    /// The product of the extents, refusing products past `maximumPayloadBytes`.
+    private static func payloadSize(_ dimensions: [Int], path: String) throws -> Int {
+        var product = 1
+        for extent in dimensions {
+            let (next, overflow) = product.multipliedReportingOverflow(by: extent)
+            guard !overflow && next <= maximumPayloadBytes else {
+                throw DataError.implausibleSize(path: path, dimensions: dimensions)
+            }
+            product = next
+        }
+        return product
     }
 
     /// The rank big-endian UInt32 extents that follow the magic number.

@@ -73,6 +73,17 @@ import Testing
         }
     }
 
+    @Test func absurdDimensionsAreRejectedBeforeAllocating() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path("huge")
+        let dimensions = [65536, 65536, 2]
+        try Data(IDXWriter.header(for: dimensions)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError.implausibleSize(path: path, dimensions: dimensions)) {
+            try IDXReader.read(path: path)
+        }
+    }
+
     @Test func trailingBytesAreRejected() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
