@@ -21,25 +21,37 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // System libraries (Debian packages; installed by Deploy/setup.sh).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Engine, data and unlearning.
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
         .target(name: "LetheNN", dependencies: ["LetheTensor"], swiftSettings: kernelFlags),
+        // LetheData parses user files (IDX, id lists), so it keeps checked builds (DECISIONS.md §3).
+        .target(name: "LetheData", dependencies: ["LetheTensor", "CZlib"], swiftSettings: cpuFlags),
+        .target(name: "LetheUnlearning", dependencies: ["LetheNN", "LetheData", "LetheTensor"], swiftSettings: cpuFlags),
+
+        // The command-line tool.
         .executableTarget(
             name: "lethe",
             dependencies: [
-                "LetheTensor", "LetheNN",
+                "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: cpuFlags
         ),
 
+        // Tests.
         .target(name: "LetheTestSupport", dependencies: ["LetheTensor", "LetheNN"], path: "Tests/LetheTestSupport",
                 swiftSettings: cpuFlags),
+        .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor", "LetheTestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheNNTests", dependencies: ["LetheNN", "LetheTensor", "LetheTestSupport"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor", "LetheTestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheDataTests", dependencies: ["LetheData", "LetheTensor"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheUnlearningTests",
+                    dependencies: ["LetheUnlearning", "LetheNN", "LetheData", "LetheTensor", "LetheTestSupport"],
+                    swiftSettings: cpuFlags),
     ]
 )
