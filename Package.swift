@@ -23,5 +23,9 @@ let package = Package(
 
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
         .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor"], swiftSettings: cpuFlags),
+
+        .target(name: "LetheUnlearning", dependencies: ["LetheTensor"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheUnlearningTests", dependencies: ["LetheUnlearning", "LetheTensor"],
+                    swiftSettings: cpuFlags),
     ]
 )
