@@ -30,10 +30,11 @@ import Testing
     }
 
     /// Support vectors: the data has no duplicate points, so the counts are comparable; points lying on the margin can
-    /// enter or leave the support within the tolerance, hence ±2 %.
+    /// enter or leave the support within the tolerance, hence ±2 (they agree exactly here: 412).
     @Test func supportVectorCountMatchesSklearn() throws {
         let (svm, golden) = try fitReference()
-        #expect(abs(svm.supportVectorCount - golden.n_support) <= golden.n_support / 50,
+        print("support vectors: Swift \(svm.supportVectorCount), sklearn \(golden.n_support)")
+        #expect(abs(svm.supportVectorCount - golden.n_support) <= 2,
                 "\(svm.supportVectorCount) vs \(golden.n_support)")
     }
 

@@ -73,7 +73,7 @@ def stats_reference(rng):
         out.write("label,f0,f1,f2\n")
         for label, row in zip(labels, features):
             out.write(f"{label}," + ",".join(f32_text(row)) + "\n")
-    features = np.array([[float(t) for t in f32_text(row)] for row in features], dtype=np.float64)
+    features = np.array([[float(t) for t in f32_text(row)] for row in features], dtype=np.float32).astype(np.float64)
     golden = {"classes": []}
     for c in range(3):
         rows = features[labels == c]
