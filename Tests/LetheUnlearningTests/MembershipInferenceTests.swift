@@ -85,3 +85,19 @@ import Testing
         #expect(decoded == metrics)
     }
 }
+
+@Suite struct FastExpTests {
+    /// The kernel's exp against libm over the whole range the RBF kernel uses, including underflow.
+    @Test func agreesWithLibmToTenUlpsOrBetter() {
+        for i in 0...100_000 {
+            let x = -745 * Double(i) / 100_000
+            let expected = exp(x), actual = expNonPositive(x)
+            if x >= -700 {
+                #expect(abs(actual - expected) <= 1e-14 * expected, "x \(x): \(actual) vs \(expected)")
+            } else {
+                #expect(actual >= 0 && actual < 1e-300, "x \(x): \(actual)")
+            }
+        }
+        #expect(expNonPositive(0) == 1)
+    }
+}

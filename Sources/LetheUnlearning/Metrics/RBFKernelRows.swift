@@ -54,7 +54,7 @@ final class RBFKernelRows {
                         let xi = x[i]
                         for j in 0..<n {
                             let diff = xi - x[j]
-                            out[j] = Float(yi * y[j] * exp(-g * diff * diff))
+                            out[j] = Float(yi * y[j] * expNonPositive(-g * diff * diff))
                         }
                     } else {
                         for j in 0..<n {
@@ -63,7 +63,7 @@ final class RBFKernelRows {
                                 let diff = x[i * d + k] - x[j * d + k]
                                 squared += diff * diff
                             }
-                            out[j] = Float(yi * y[j] * exp(-g * squared))
+                            out[j] = Float(yi * y[j] * expNonPositive(-g * squared))
                         }
                     }
                 }

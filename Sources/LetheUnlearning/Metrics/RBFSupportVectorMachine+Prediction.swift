@@ -39,6 +39,36 @@ extension RBFSupportVectorMachine {
     }
 
     private func evaluate(_ x: [Double]) -> Double {
+        dimension == 1 ? evaluateOneDimensional(x[0]) + bias : evaluateGeneral(x) + bias
+    }
+
+    /// Σ_i c_i exp(−γ(s_i − x)²) in blocks: the exponentials of a block first (a loop that vectorises), then their
+    /// dot product with the coefficients.
+    private func evaluateOneDimensional(_ x: Double) -> Double {
+        let g = gamma, block = 256
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: block) { kernel -> Double in
+            supportVectors.withUnsafeBufferPointer { sv -> Double in
+                dualCoefficients.withUnsafeBufferPointer { coef -> Double in
+                    var total = 0.0, start = 0
+                    while start < coef.count {
+                        let length = min(block, coef.count - start)
+                        let svBlock = sv.baseAddress! + start, coefBlock = coef.baseAddress! + start
+                        for i in 0..<length {
+                            let diff = svBlock[i] - x
+                            kernel[i] = expNonPositive(-g * diff * diff)
+                        }
+                        var partial = 0.0
+                        for i in 0..<length { partial += coefBlock[i] * kernel[i] }
+                        total += partial
+                        start += length
+                    }
+                    return total
+                }
+            }
+        }
+    }
+
+    private func evaluateGeneral(_ x: [Double]) -> Double {
         let d = dimension, g = gamma
         var sum = 0.0
         supportVectors.withUnsafeBufferPointer { sv in
@@ -49,10 +79,10 @@ extension RBFSupportVectorMachine {
                         let diff = sv[i * d + k] - x[k]
                         squared += diff * diff
                     }
-                    sum += coef[i] * exp(-g * squared)
+                    sum += coef[i] * expNonPositive(-g * squared)
                 }
             }
         }
-        return sum + bias
+        return sum
     }
 }
