@@ -34,5 +34,7 @@ private func makeCNNSmall(seed: UInt64, inputChannels: Int, classes: Int) -> Seq
         ReLU("relu3"),
         Linear("fc2", inFeatures: 128, outFeatures: classes, parameters: p, rng: &rng),
     ]
-    return Sequential(architecture: Architecture.cnnSmall.rawValue, layers: layers, parameters: p, featureLayerIndex: 9)
+    return Sequential(architecture: Architecture.cnnSmall.rawValue, layers: layers, parameters: p, featureLayerIndex: 9) {
+        makeCNNSmall(seed: $0, inputChannels: inputChannels, classes: classes)
+    }
 }

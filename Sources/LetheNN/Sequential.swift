@@ -17,10 +17,15 @@ public final class Sequential {
     public let featureLayerIndex: Int
     /// A short name of the architecture, written into checkpoints ("cnn-small").
     public let architecture: String
+    /// Builds a fresh model of the same architecture and shape from a seed (used by `clone()` and Retrain).
+    public let rebuild: @Sendable (UInt64) -> Sequential
+    private var headOnly = false
 
-    public init(architecture: String, layers: [Layer], parameters: ParameterVector, featureLayerIndex: Int) {
+    public init(architecture: String, layers: [Layer], parameters: ParameterVector, featureLayerIndex: Int,
+                rebuild: @escaping @Sendable (UInt64) -> Sequential) {
         precondition(layers.indices.contains(featureLayerIndex), "feature layer index out of range")
         self.architecture = architecture
+        self.rebuild = rebuild
         self.layers = layers
         self.parameters = parameters
         self.featureLayerIndex = featureLayerIndex
@@ -30,6 +35,13 @@ public final class Sequential {
             layer.needsInputGradient = false
             if layer.isParameterized { break }
         }
+    }
+
+    /// An independent model with the same architecture and weights (layers' caches are not shared).
+    public func clone() -> Sequential {
+        let copy = rebuild(0)
+        copy.parameters.values = parameters.values
+        return copy
     }
 
     /// Runs every layer; keeps what `backward` needs.
@@ -52,6 +64,7 @@ public final class Sequential {
         precondition(dLogits != nil || dFeatures != nil, "backward needs a gradient")
         var gradient = dLogits
         for index in layers.indices.reversed() {
+            if index == featureLayerIndex && headOnly { return }
             if index == featureLayerIndex, let dFeatures {
                 gradient = gradient.map { add($0, dFeatures) } ?? dFeatures
             }
@@ -60,6 +73,21 @@ public final class Sequential {
             gradient = layers[index].backward(incoming)
             if gradient == nil && index <= featureLayerIndex { return }
         }
+    }
+
+    /// The layers after the feature layer (the classifier head) applied to features [N, D]. Training mode keeps
+    /// caches for `backwardHead`; this overwrites the head's caches from any earlier full forward pass.
+    public func head(_ features: Tensor, mode: ForwardMode = .evaluation) -> Tensor {
+        var x = features
+        for layer in layers[(featureLayerIndex + 1)...] { x = layer.forward(x, mode: mode) }
+        return x
+    }
+
+    /// Back-propagates ∂L/∂logits through the head only (after `head(_:mode:)`), accumulating head gradients.
+    public func backwardHead(dLogits: Tensor) {
+        headOnly = true
+        defer { headOnly = false }
+        backward(dLogits: dLogits)
     }
 
     /// Forward multiply-adds per sample, known after one forward pass.

@@ -16,3 +16,24 @@ public func swapOuterAxes(_ x: Tensor) -> Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// Stacks tensors along the first axis; all other extents must agree.
+    public static func concatenated(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty, "nothing to concatenate")
+        let tail = Array(parts[0].shape.dropFirst())
+        precondition(parts.allSatisfy { Array($0.shape.dropFirst()) == tail }, "concatenated tensors differ in shape")
+        let rows = parts.reduce(0) { $0 + $1.shape[0] }
+        var storage: [Float] = []
+        storage.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { storage += part.storage }
+        return Tensor(shape: [rows] + tail, storage: storage)
+    }
+
+    /// Rows `range` of the first axis, as a new tensor.
+    public func rows(_ range: Range<Int>) -> Tensor {
+        let width = count / max(shape[0], 1)
+        return Tensor(shape: [range.count] + shape.dropFirst(),
+                      storage: Array(storage[(range.lowerBound * width)..<(range.upperBound * width)]))
+    }
+}

@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
         let started = Date()
         let train = try FashionMNIST.load(split: .train, directory: data.directory)
         let test = try FashionMNIST.load(split: .test, directory: data.directory)
-        var rng = SeededGenerator(seed: seed)
+        let rng = SeededGenerator(seed: seed)
         var positions = Array(0..<train.count)
         if let subset {
             guard subset <= train.count else { throw ValidationError("--subset \(subset) exceeds \(train.count) images") }

@@ -88,3 +88,49 @@ import Testing
         #expect(dxA == dxB)
     }
 }
+
+@Suite struct SequentialTests {
+    @Test func headOfFeaturesEqualsLogitsAndBackwardHeadTouchesOnlyTheHead() {
+        let model = Architecture.cnnSmall.build(seed: 2)
+        let x = randomTensor([3, 1, 28, 28], seed: 1)
+        let output = model.forward(x)
+        #expect(maxAbsoluteDifference(model.head(output.features).storage, output.logits.storage) < 1e-5)
+        model.parameters.zeroGradients()
+        _ = model.head(output.features, mode: .training)
+        model.backwardHead(dLogits: randomTensor([3, 10], seed: 2))
+        for entry in model.parameters.entries {
+            let touched = model.parameters.gradients[entry.range].contains { $0 != 0 }
+            #expect(touched == entry.name.hasPrefix("fc2"), "\(entry.name)")
+        }
+    }
+
+    @Test func featureGradientEntersAtTheFeatureLayer() {
+        // L = Σ features ⊙ R: its parameter gradient must match finite differences.
+        let model = Architecture.cnnSmall.build(seed: 4)
+        let x = randomTensor([2, 1, 28, 28], seed: 3)
+        let r = randomTensor([2, 128], seed: 5)
+        model.parameters.zeroGradients()
+        _ = model.forward(x)
+        model.backward(dLogits: nil, dFeatures: r)
+        var theta = model.parameters.values
+        let entry = model.parameters.entry(named: "fc1.bias")!
+        let mismatches = checkGradient(argument: "fc1.bias", values: &theta, analytic: model.parameters.gradients,
+                                       indices: Array(entry.range.prefix(20)), epsilon: 1e-3) { perturbed in
+            let saved = model.parameters.values
+            model.parameters.values = perturbed
+            defer { model.parameters.values = saved }
+            return zip(model.forward(x, mode: .evaluation).features.storage, r.storage)
+                .reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+        #expect(model.parameters.gradient(named: "fc2.weight")!.storage.allSatisfy { $0 == 0 })
+    }
+
+    @Test func cloneIsIndependent() {
+        let model = Architecture.cnnSmall.build(seed: 2)
+        let copy = model.clone()
+        #expect(copy.parameters.values == model.parameters.values)
+        copy.parameters.values[0] += 1
+        #expect(copy.parameters.values[0] != model.parameters.values[0])
+    }
+}

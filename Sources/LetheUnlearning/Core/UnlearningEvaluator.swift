@@ -1,0 +1,48 @@
+import LetheData
+import LetheNN
+import LetheTensor
+
+/// The test data an unlearned model is judged on.
+public struct EvaluationData: Sendable {
+    public let test: ImageDataset
+    /// Test positions counted in TA (class-wise forgetting: the other classes' test images).
+    public let accuracyPositions: [Int]
+    /// Test positions used as MIA non-members (the whole test set).
+    public let nonMemberPositions: [Int]
+
+    public init(test: ImageDataset, accuracyPositions: [Int]? = nil, nonMemberPositions: [Int]? = nil) {
+        self.test = test
+        self.accuracyPositions = accuracyPositions ?? Array(0..<test.count)
+        self.nonMemberPositions = nonMemberPositions ?? Array(0..<test.count)
+    }
+
+    /// Class-wise forgetting: TA excludes the forgotten class, MIA still uses every test image.
+    public static func excludingClass(_ forgotten: Int, from test: ImageDataset) -> EvaluationData {
+        EvaluationData(test: test, accuracyPositions: (0..<test.count).filter { Int(test.labels[$0]) != forgotten })
+    }
+}
+
+/// UA, RA, TA and MIA-efficacy exactly as SalUn's code computes them (ALGORITHMS.md "Metrics").
+public enum UnlearningEvaluator {
+    public static func evaluate(_ model: Sequential, task: UnlearningTask, data: EvaluationData) throws
+        -> UnlearningMetrics
+    {
+        let forget = Evaluator.evaluate(model, on: task.train, positions: task.forget, normalization: task.normalization)
+        let retain = Evaluator.evaluate(model, on: task.train, positions: task.retain.sorted(),
+                                        normalization: task.normalization)
+        let test = Evaluator.evaluate(model, on: data.test, positions: Array(0..<data.test.count),
+                                      normalization: task.normalization)
+        let accuracySet = Set(data.accuracyPositions)
+        let taCorrect = (0..<data.test.count).filter {
+            accuracySet.contains($0) && test.predictions[$0] == Int(test.labels[$0])
+        }.count
+        // Members: the first |non-members| retained samples in dataset order; non-members: the test images.
+        let nonMembers = data.nonMemberPositions.map { test.trueLabelProbabilities[$0] }
+        let members = Array(retain.trueLabelProbabilities.prefix(nonMembers.count))
+        let mia = try MembershipInference(c: 3, gamma: nil).efficacy(
+            members: members, nonMembers: nonMembers, forget: forget.trueLabelProbabilities)
+        return UnlearningMetrics(ua: 100 - forget.accuracy, ra: retain.accuracy,
+                                 ta: try UnlearningMetrics.accuracyPercent(correct: taCorrect, total: accuracySet.count),
+                                 mia: mia)
+    }
+}

@@ -1,0 +1,85 @@
+import LetheData
+import LetheNN
+import LetheTensor
+
+/// WSS-CL (Tran & Le 2025, arXiv 2508.04308) as reconstructed in ALGORITHMS.md: a weight-saliency mask from the
+/// forget loss, a KL-based forgetting stage against pseudo-labels from the original model, then contrastive
+/// fine-tuning that pushes forget samples away from retained data, all on the masked weights.
+public struct WSSCL: UnlearningMethod {
+    public var configuration: WSSCLConfiguration
+    public var name: MethodName { .wssCL }
+    public var configurationSummary: String {
+        let c = configuration, s1 = c.stage1, s2 = c.stage2
+        return "mask \(c.maskFraction.map { "\(Int($0 * 100)) %" } ?? "none")\(c.softSaliency ? " soft" : ""); "
+            + "stage 1 \(s1.objective.rawValue) ×\(s1.epochs) lr \(s1.learningRate) views \(s1.pseudoLabelViews) "
+            + "T \(s1.temperature) retain/forget \(s1.retainStepsPerForgetStep)\(s1.earlyStop ? " early-stop" : ""); "
+            + "stage 2 \(s2.space.rawValue) ×\(s2.epochs) τ \(s2.temperature) lr \(s2.learningRate) "
+            + "negatives \(s2.negatives.rawValue) retain batches \(s2.retainBatchesPerRound.map(String.init) ?? "all")"
+            + (c.repair.map { "; repair \($0.kind.rawValue) \($0.steps) steps lr \($0.learningRate)" } ?? "")
+    }
+
+    public init(configuration: WSSCLConfiguration = WSSCLConfiguration()) { self.configuration = configuration }
+
+    public func unlearn(_ original: Sequential, task: UnlearningTask, rng: inout SeededGenerator,
+                        progress: PhaseProgress?) throws -> Sequential {
+        let rule = try updateRule(original, task: task)
+        progress?("saliency", 1)
+        let model = original.clone()
+        try runStage1(model, original: original, task: task, rule: rule, rng: &rng, progress: progress)
+        try Steps.checkFinite(model, method: name, phase: "stage 1")
+        try runStage2(model, task: task, rule: rule, rng: &rng, progress: progress)
+        try Steps.checkFinite(model, method: name, phase: "stage 2")
+        if let repair = configuration.repair {
+            runRepair(repair, model, original: original, task: task, rule: rule, rng: &rng, progress: progress)
+            try Steps.checkFinite(model, method: name, phase: "repair")
+        }
+        return model
+    }
+
+    /// The saliency mask and/or soft scale from the original model's forget-loss gradient.
+    func updateRule(_ original: Sequential, task: UnlearningTask) throws -> WeightUpdateRule {
+        let c = configuration
+        guard c.maskFraction != nil || c.softSaliency else { return .unrestricted }
+        let scores = Saliency.scores(original, task: task)
+        let mask = try c.maskFraction.map {
+            try Saliency.mask(scores: scores, fraction: $0, layout: original.parameters.entries)
+        }
+        return WeightUpdateRule(mask: mask, scale: c.softSaliency ? Saliency.softScale(scores: scores) : nil)
+    }
+
+    /// One CE step on the next retained batch.
+    static func retainStep(_ model: Sequential, task: UnlearningTask, stream: inout RetainStream,
+                           optimizer: inout SGD, learningRate: Float, clip: Float?, rule: WeightUpdateRule,
+                           rng: inout SeededGenerator) {
+        let (images, labels) = task.batch(stream.next(rng: &rng))
+        Steps.crossEntropyGradient(model, images: images, labels: labels)
+        if let clip { clipGradientNorm(model.parameters, maxNorm: clip) }
+        rule.step(model, optimizer: &optimizer, learningRate: learningRate)
+    }
+
+    /// The utility repair: distil the original model (or plain CE) on retained batches, rate cosine to 0.
+    func runRepair(_ repair: WSSCLConfiguration.Repair, _ model: Sequential, original: Sequential,
+                   task: UnlearningTask, rule: WeightUpdateRule, rng: inout SeededGenerator,
+                   progress: PhaseProgress?) {
+        var optimizer = SGD(momentum: 0.9, weightDecay: 5e-4)
+        var stream = RetainStream(positions: task.retain, batchSize: repair.batchSize)
+        for step in 0..<repair.steps {
+            let (images, labels) = task.batch(stream.next(rng: &rng))
+            model.parameters.zeroGradients()
+            let logits = model.forward(images, mode: .training).logits
+            let gradient: Tensor
+            switch repair.kind {
+            case .distill:
+                gradient = ClassificationLoss.klDivergence(targets: original.logits(images).softmaxRows(),
+                                                           logits: logits).gradient
+            case .crossEntropy:
+                gradient = ClassificationLoss.crossEntropy(logits: logits, labels: labels).gradient
+            }
+            model.backward(dLogits: gradient)
+            let rate = LearningRateSchedule.cosine(minimum: 0).rate(base: repair.learningRate, step: step,
+                                                                    totalSteps: repair.steps)
+            rule.step(model, optimizer: &optimizer, learningRate: rate)
+            progress?("repair", Double(step + 1) / Double(repair.steps))
+        }
+    }
+}

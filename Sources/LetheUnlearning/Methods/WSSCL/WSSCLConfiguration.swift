@@ -1,0 +1,113 @@
+import LetheData
+
+/// Every choice of the WSS-CL reconstruction (ALGORITHMS.md; only the paper's abstract is public, so each reading is a
+/// configuration, and variants are configurations rather than forks). Reports print the whole configuration.
+public struct WSSCLConfiguration: Codable, Equatable, Sendable {
+    /// Fraction of weights (top saliency) the method may change; nil disables the mask.
+    public var maskFraction: Double? = 0.5
+    /// Use |g|/max|g| as a per-weight gradient multiplier on top of (or instead of) the hard mask.
+    public var softSaliency = false
+    public var stage1 = Stage1()
+    public var stage2 = Stage2()
+    /// Optional utility repair after stage 2.
+    public var repair: Repair?
+
+    public init() {}
+
+    /// Stage 1: the KL-based forgetting stage against pseudo-labels aggregated from the original model.
+    public struct Stage1: Codable, Equatable, Sendable {
+        public enum Objective: String, Codable, Sendable {
+            /// The abstract's literal reading: maximise KL(q ‖ p_θ) on D_f.
+            case maximizeKL = "maximize-kl"
+            /// A bounded reading: minimise KL(q ‖ p_θ) to (softened / view-averaged) pseudo-labels.
+            case minimizeKL = "minimize-kl"
+            /// Minimise KL(uniform ‖ p_θ): push forget outputs towards "no idea" (competition reading).
+            case uniform
+        }
+
+        public var objective = Objective.uniform
+        /// Augmented views averaged with the sample itself for the pseudo-label q(x) (0: the sample alone).
+        public var pseudoLabelViews = 1
+        /// Temperature T of the pseudo-labels and of the model's softmax in the KL.
+        public var temperature: Float = 1
+        /// Passes over D_f (0 skips the stage).
+        public var epochs = 1
+        public var learningRate: Float = 0.01
+        public var momentum: Float = 0.9
+        public var batchSize = 128
+        /// Global gradient-norm clip (nil: none).
+        public var gradientClip: Float? = 5
+        /// CE steps on random retained batches after each forget step (SCRUB-style alternation; 0: none).
+        public var retainStepsPerForgetStep = 1
+        /// Stop once accuracy on D_f falls below accuracy on held-out data (checked every `checkEvery` steps).
+        public var earlyStop = false
+        public var checkEvery = 5
+
+        public init() {}
+    }
+
+    /// Stage 2: contrastive fine-tuning — a forget sample and its view are positives, retained data negatives —
+    /// alternating with retain rounds.
+    public struct Stage2: Codable, Equatable, Sendable {
+        public enum Space: String, Codable, Sendable {
+            /// Contrast penultimate features (the abstract's reading).
+            case features
+            /// Contrast output logits (pushes each forget output to look like every retained one).
+            case logits
+        }
+
+        public enum NegativeSource: String, Codable, Sendable {
+            /// Real retained samples, forwarded through the current model (detached).
+            case retained
+            /// Features drawn from per-class Gaussians of retained features (what the federated protocol ships).
+            case statistics
+        }
+
+        public var epochs = 8
+        public var space = Space.logits
+        public var temperature: Float = 1.15
+        public var negatives = NegativeSource.retained
+        public var negativeCount = 256
+        public var batchSize = 256
+        /// Contrastive rate, cosine-annealed to `minimumLearningRate` over the stage.
+        public var learningRate: Float = 3e-4
+        public var minimumLearningRate: Float = 1e-6
+        public var retainLearningRate: Float = 0.01
+        public var momentum: Float = 0.9
+        public var weightDecay: Float = 5e-4
+        /// Retained batches per retain round (nil: a full pass over D_r each epoch).
+        public var retainBatchesPerRound: Int? = 22
+        /// With statistics negatives: CE steps of the classifier head on sampled features per retain round.
+        public var headStepsPerRound = 0
+        public var augmentation = Augmentation.contrastive()
+
+        public init() {}
+    }
+
+    /// A short distillation (or CE) pass on retained batches to buy back utility.
+    public struct Repair: Codable, Equatable, Sendable {
+        public enum Kind: String, Codable, Sendable { case distill, crossEntropy = "cross-entropy" }
+        public var kind = Kind.distill
+        public var steps = 100
+        public var learningRate: Float = 0.01
+        public var batchSize = 256
+        public init() {}
+    }
+}
+
+extension WSSCLConfiguration {
+    /// ALGORITHMS.md's reconstruction as written: maximise KL to view-aggregated pseudo-labels for one epoch with
+    /// early stopping, then 5 epochs of feature-space InfoNCE (τ = 0.5) with full retain rounds.
+    public static var abstractLiteral: WSSCLConfiguration {
+        var c = WSSCLConfiguration()
+        c.stage1.objective = .maximizeKL
+        c.stage1.learningRate = 5e-3
+        c.stage1.retainStepsPerForgetStep = 0
+        c.stage1.earlyStop = true
+        c.stage2.epochs = 5
+        c.stage2.space = .features
+        c.stage2.temperature = 0.5
+        c.stage2.retainBatchesPerRound = nil
+        return c
+    }
+}
