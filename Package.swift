@@ -32,11 +32,13 @@ let package = Package(
         .target(name: "LetheData", dependencies: ["LetheTensor", "CZlib"], swiftSettings: cpuFlags),
         .target(name: "LetheUnlearning", dependencies: ["LetheNN", "LetheData", "LetheTensor"], swiftSettings: cpuFlags),
 
+        .target(name: "LetheReport", swiftSettings: cpuFlags),
+
         // The command-line tool.
         .executableTarget(
             name: "lethe",
             dependencies: [
-                "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning",
+                "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "LetheNNTests", dependencies: ["LetheNN", "LetheTensor", "LetheTestSupport"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheDataTests", dependencies: ["LetheData", "LetheTensor"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",
                     dependencies: ["LetheUnlearning", "LetheNN", "LetheData", "LetheTensor", "LetheTestSupport"],
                     swiftSettings: cpuFlags),

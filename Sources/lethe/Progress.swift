@@ -42,3 +42,33 @@ func formatDuration(_ seconds: Double) -> String {
 func log(_ message: String) {
     FileHandle.standardError.write(Data("[lethe] \(message)\n".utf8))
 }
+
+/// Shows the phase of a long unlearning run: a live line on a terminal, a log line per phase otherwise.
+final class PhaseReporter {
+    private let prefix: String
+    private let interactive = isatty(STDERR_FILENO) != 0
+    private var phase = ""
+    private var phaseStart = Date()
+    private var lastDraw = Date.distantPast
+
+    init(prefix: String) { self.prefix = prefix }
+
+    func report(_ newPhase: String, _ fraction: Double) {
+        if newPhase != phase {
+            if interactive && !phase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+            phase = newPhase
+            phaseStart = Date()
+            if !interactive { log("\(prefix): \(phase)") }
+        }
+        guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 || fraction >= 1 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(phaseStart)
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let line = String(format: "\r%@: %@ %5.1f%% ETA %@   ", prefix, phase, 100 * fraction, formatDuration(eta))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if interactive && !phase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

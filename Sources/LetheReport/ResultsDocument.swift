@@ -1,0 +1,116 @@
+import Foundation
+
+/// The JSON every result-producing command writes (ARCHITECTURE.md "Command-line contract"), so scripts,
+/// benchmarks and plots read one schema. Percentages are 0–100.
+public struct ResultsDocument: Codable, Equatable, Sendable {
+    public var dataset: String
+    public var model: String
+    public var forget: ForgetDescription
+    public var clients: Int
+    /// The seed of a single run; nil when `seeds` lists several.
+    public var seed: UInt64?
+    public var seeds: [UInt64]
+    public var results: [ResultRow]
+
+    public init(dataset: String = "fashion-mnist", model: String = "cnn-small", forget: ForgetDescription,
+                clients: Int = 1, seeds: [UInt64], results: [ResultRow]) {
+        self.dataset = dataset
+        self.model = model
+        self.forget = forget
+        self.clients = clients
+        self.seed = seeds.count == 1 ? seeds[0] : nil
+        self.seeds = seeds
+        self.results = results
+    }
+
+    /// Pretty, key-sorted JSON.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}
+
+/// What was forgotten.
+public struct ForgetDescription: Codable, Equatable, Sendable {
+    public var kind: String
+    public var fraction: Double?
+    public var classLabel: Int?
+    public var count: Int
+
+    public init(kind: String, fraction: Double? = nil, classLabel: Int? = nil, count: Int) {
+        self.kind = kind
+        self.fraction = fraction
+        self.classLabel = classLabel
+        self.count = count
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, fraction, count
+        case classLabel = "class"
+    }
+}
+
+/// One method's row: means over seeds, with standard deviations when there are several.
+public struct ResultRow: Codable, Equatable, Sendable {
+    public var method: String
+    public var ua: Double, ra: Double, ta: Double, mia: Double
+    public var seconds: Double
+    /// Mean |Δ| to Retrain over UA, RA, TA, MIA (absent for Retrain itself).
+    public var avgGap: Double?
+    /// Run time relative to Retrain's.
+    public var rte: Double?
+    public var std: Spread?
+    public var configuration: String?
+
+    public init(method: String, ua: Double, ra: Double, ta: Double, mia: Double, seconds: Double,
+                avgGap: Double? = nil, rte: Double? = nil, std: Spread? = nil, configuration: String? = nil) {
+        self.method = method
+        self.ua = ua; self.ra = ra; self.ta = ta; self.mia = mia
+        self.seconds = seconds
+        self.avgGap = avgGap
+        self.rte = rte
+        self.std = std
+        self.configuration = configuration
+    }
+
+    /// Standard deviations over seeds.
+    public struct Spread: Codable, Equatable, Sendable {
+        public var ua: Double, ra: Double, ta: Double, mia: Double, avgGap: Double?, seconds: Double
+        public init(ua: Double, ra: Double, ta: Double, mia: Double, avgGap: Double?, seconds: Double) {
+            self.ua = ua; self.ra = ra; self.ta = ta; self.mia = mia; self.avgGap = avgGap; self.seconds = seconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ua, ra, ta, mia, seconds
+            case avgGap = "avg_gap"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, ua, ra, ta, mia, seconds, rte, std, configuration
+        case avgGap = "avg_gap"
+    }
+}
+
+extension ResultRow {
+    /// The mean row of one method over several seeds, with population standard deviations.
+    public static func aggregate(_ rows: [ResultRow]) -> ResultRow {
+        precondition(!rows.isEmpty, "nothing to aggregate")
+        guard rows.count > 1 else { return rows[0] }
+        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+        func spread(_ values: [Double]) -> Double {
+            let m = mean(values)
+            return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count)).squareRoot()
+        }
+        let gaps = rows.compactMap(\.avgGap), rtes = rows.compactMap(\.rte)
+        return ResultRow(
+            method: rows[0].method, ua: mean(rows.map(\.ua)), ra: mean(rows.map(\.ra)), ta: mean(rows.map(\.ta)),
+            mia: mean(rows.map(\.mia)), seconds: mean(rows.map(\.seconds)),
+            avgGap: gaps.count == rows.count ? mean(gaps) : nil, rte: rtes.count == rows.count ? mean(rtes) : nil,
+            std: Spread(ua: spread(rows.map(\.ua)), ra: spread(rows.map(\.ra)), ta: spread(rows.map(\.ta)),
+                        mia: spread(rows.map(\.mia)), avgGap: gaps.count == rows.count ? spread(gaps) : nil,
+                        seconds: spread(rows.map(\.seconds))),
+            configuration: rows[0].configuration)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The papers' table as text: original and Retrain first, then the methods; "mean ± std" when several seeds.
+public enum ResultsTable {
+    public static func render(_ document: ResultsDocument) -> String {
+        let multi = document.seeds.count > 1
+        let header = ["method", "UA", "RA", "TA", "MIA", "Avg. Gap", "seconds", "RTE"]
+        var rows = [header]
+        for row in ordered(document.results) {
+            func cell(_ value: Double, _ spread: Double?) -> String {
+                multi && spread != nil ? String(format: "%.2f ± %.2f", value, spread!) : String(format: "%.2f", value)
+            }
+            rows.append([
+                row.method,
+                cell(row.ua, row.std?.ua), cell(row.ra, row.std?.ra), cell(row.ta, row.std?.ta), cell(row.mia, row.std?.mia),
+                row.avgGap.map { cell($0, row.std?.avgGap) } ?? "—",
+                String(format: "%.1f", row.seconds),
+                row.rte.map { String(format: "%.2f", $0) } ?? "—",
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let lines = rows.map { cells in
+            cells.enumerated().map { column, text in
+                column == 0 ? text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - text.count) + text
+            }.joined(separator: "  ")
+        }
+        let rule = String(repeating: "─", count: lines[0].count)
+        let seeds = document.seeds.map(String.init).joined(separator: ", ")
+        let title = "\(document.dataset) · \(document.model) · forget \(document.forget.kind)"
+            + (document.forget.fraction.map { " \($0)" } ?? "") + (document.forget.classLabel.map { " \($0)" } ?? "")
+            + " (\(document.forget.count) samples) · seed\(document.seeds.count > 1 ? "s" : "") \(seeds)"
+        return ([title, rule, lines[0], rule] + lines.dropFirst() + [rule]).joined(separator: "\n")
+    }
+
+    /// original, retrain, then the rest in their given order.
+    static func ordered(_ rows: [ResultRow]) -> [ResultRow] {
+        let first = ["original", "retrain"]
+        return first.compactMap { name in rows.first { $0.method == name } } + rows.filter { !first.contains($0.method) }
+    }
+}

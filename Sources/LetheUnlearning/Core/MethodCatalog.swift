@@ -1,0 +1,99 @@
+import Foundation
+
+/// Builds methods by name from their documented defaults plus optional JSON overrides, so a variant is a few keys
+/// in a file (`{"wss-cl": {"stage2": {"epochs": 4}}}`) rather than a fork.
+public enum MethodCatalog {
+    /// "all" or a comma-separated list of method names, in the order given.
+    public static func parse(_ list: String) throws -> [MethodName] {
+        if list.trimmingCharacters(in: .whitespaces) == "all" { return MethodName.allCases }
+        return try list.split(separator: ",").map { raw in
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            guard let method = MethodName(rawValue: name) else { throw UnlearningError.unknownMethod(name) }
+            return method
+        }
+    }
+
+    /// The method `name` with its defaults changed by `overrides` (a JSON object of configuration keys).
+    public static func make(_ name: MethodName, overrides: Any? = nil) throws -> UnlearningMethod {
+        func configured<C: Codable>(_ defaults: C) throws -> C {
+            guard let overrides else { return defaults }
+            return try ConfigurationOverride.apply(overrides, to: defaults, method: name.rawValue)
+        }
+        switch name {
+        case .retrain: return Retrain(configuration: try configured(Retrain.Configuration()))
+        case .ft: return FineTune(configuration: try configured(FineTune.Configuration()))
+        case .ga: return GradientAscent(configuration: try configured(GradientAscent.Configuration()))
+        case .rl: return RandomLabel(configuration: try configured(RandomLabel.Configuration()))
+        case .salun:
+            let configuration = try configured(RandomLabel.Configuration.salun)
+            guard configuration.maskFraction != nil else {
+                throw UnlearningError.invalidConfiguration(method: "salun", reason: "SalUn needs a maskFraction")
+            }
+            return RandomLabel(configuration: configuration)
+        case .wssCL: return WSSCL(configuration: try configured(WSSCLConfiguration()))
+        case .gc: return GradientConstraint(configuration: try configured(GradientConstraint.Configuration()))
+        }
+    }
+
+    /// Reads a configuration file: a JSON object keyed by method name.
+    public static func loadOverrides(path: String) throws -> [String: Any] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw UnlearningError.invalidConfiguration(method: "config", reason: "cannot read \(path)")
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw UnlearningError.invalidConfiguration(method: "config", reason: "\(path) is not a JSON object")
+        }
+        for key in object.keys where MethodName(rawValue: key) == nil {
+            throw UnlearningError.unknownMethod(key)
+        }
+        return object
+    }
+}
+
+/// Deep-merges JSON overrides into a Codable configuration's defaults; rejects keys the configuration does not use.
+enum ConfigurationOverride {
+    static func apply<C: Codable>(_ overrides: Any, to defaults: C, method: String) throws -> C {
+        let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
+        let merged = merge(base, overrides)
+        let data = try JSONSerialization.data(withJSONObject: merged)
+        let result: C
+        do { result = try JSONDecoder().decode(C.self, from: data) } catch {
+            throw UnlearningError.invalidConfiguration(method: method, reason: describe(error))
+        }
+        let used = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
+        if let unknown = firstUnusedKey(overrides, used, path: "") {
+            throw UnlearningError.invalidConfiguration(method: method, reason: "unknown key '\(unknown)'")
+        }
+        return result
+    }
+
+    /// Objects merge key by key when every override key is known (a struct); otherwise the override replaces the
+    /// value (an enum case or a list).
+    static func merge(_ base: Any, _ override: Any) -> Any {
+        guard var object = base as? [String: Any], let patch = override as? [String: Any],
+              Set(patch.keys).isSubset(of: object.keys) else { return override }
+        for (key, value) in patch { object[key] = merge(object[key]!, value) }
+        return object
+    }
+
+    static func firstUnusedKey(_ override: Any, _ used: Any, path: String) -> String? {
+        guard let patch = override as? [String: Any] else { return nil }
+        guard let object = used as? [String: Any] else { return patch.keys.sorted().first.map { path + $0 } }
+        for key in patch.keys.sorted() {
+            guard let value = object[key] else { return path + key }
+            if let nested = firstUnusedKey(patch[key]!, value, path: path + key + ".") { return nested }
+        }
+        return nil
+    }
+
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.typeMismatch(_, let context) = error {
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        }
+        if case DecodingError.dataCorrupted(let context) = error {
+            return "invalid value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        }
+        return "\(error)"
+    }
+}

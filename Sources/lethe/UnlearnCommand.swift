@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import LetheData
+import LetheNN
+import LetheReport
+import LetheTensor
+import LetheUnlearning
+
+/// `lethe unlearn`: the evaluation protocol — original and Retrain, then each method — as the papers' table.
+struct UnlearnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlearn",
+        abstract: "Unlearn a forget set with one or more methods and compare each with retraining from scratch.",
+        discussion: """
+        Per seed: a stratified 10 % validation split, the forget set, the original model (10 epochs on D) and Retrain
+        (the same recipe on D_r) — both cached in --cache-dir — then every method from the same original.
+        Metrics: UA, RA, TA, MIA-efficacy (percent), Avg. Gap to Retrain, seconds and RTE (time / Retrain's).
+        """
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The original model to unlearn from (default: train it with the protocol's recipe, cached).")
+    var model: String?
+    @Option(help: "What to forget: random:FRACTION, class:LABEL or ids:FILE (one sample id per line).")
+    var forget = "random:0.1"
+    @Option(help: "Methods: a comma list of \(MethodName.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
+    var method = "wss-cl"
+    @Option(help: "Seed of the run.") var seed: UInt64 = 1
+    @Option(help: "Several seeds, comma separated (reports mean ± std); overrides --seed.") var seeds: String?
+    @Option(help: "JSON file of configuration overrides keyed by method name.") var config: String?
+    @Option(help: "Use a random subset of this many training images (quick runs).") var trainSubset: Int?
+    @Option(help: "Use the first N test images.") var testSubset: Int?
+    @Option(help: "Epochs of the original model and of Retrain.") var epochs = 10
+    @Option(help: "Cache folder for original and Retrain checkpoints.") var cacheDir = UnlearnCommand.defaultCache
+    @Option(help: "Write the results as JSON to this path.") var json: String?
+    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+
+    static var defaultCache: String {
+        let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        return base + "/lethe"
+    }
+
+    func validate() throws {
+        _ = try seedList()
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        if let trainSubset, trainSubset < 100 { throw ValidationError("--train-subset must be at least 100") }
+    }
+
+    func seedList() throws -> [UInt64] {
+        guard let seeds else { return [seed] }
+        let list = seeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.count == seeds.split(separator: ",").count else {
+            throw ValidationError("--seeds must be a comma-separated list of integers, e.g. 1,2,3")
+        }
+        return list
+    }
+
+    func run() throws {
+        if let threads { BLASThreads.set(threads) }
+        let spec = try ForgetSpec(parsing: forget)
+        let overrides = try config.map(MethodCatalog.loadOverrides(path:))
+        let methods = try MethodCatalog.parse(method).map { try MethodCatalog.make($0, overrides: overrides?[$0.rawValue]) }
+        let original = try model.map(loadModel)
+        let train = try FashionMNIST.load(split: .train, directory: data.directory)
+        let test = try FashionMNIST.load(split: .test, directory: data.directory)
+        var outcomes: [ExperimentOutcome] = []
+        for seed in try seedList() {
+            var setup = ExperimentSetup(seed: seed, forget: spec)
+            setup.recipe.epochs = epochs
+            setup.trainSubset = trainSubset
+            setup.testSubset = testSubset
+            setup.cacheDirectory = URL(fileURLWithPath: cacheDir)
+            let experiment = try UnlearningExperiment(setup: setup, train: train, test: test)
+            log("seed \(seed): forget \(experiment.data.task.forget.count), retain \(experiment.data.task.retain.count), "
+                + "held out \(experiment.data.task.heldOut.count); methods \(methods.map(\.name.rawValue).joined(separator: ", "))")
+            let reporter = PhaseReporter(prefix: "seed \(seed)")
+            outcomes.append(try experiment.run(methods: methods, original: original, progress: reporter.report))
+            reporter.finish()
+        }
+        let document = ResultsDocument(forget: describe(spec, count: outcomes[0].forgetCount), seeds: try seedList(),
+                                       results: aggregate(outcomes))
+        print(ResultsTable.render(document))
+        for row in document.results where row.configuration != nil && row.method != "original" {
+            print("  \(row.method): \(row.configuration!)")
+        }
+        if let json {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: json).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try document.jsonData().write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+    }
+
+    func loadModel(_ path: String) throws -> Sequential {
+        let network = Architecture.cnnSmall.build(seed: 0)
+        try Safetensors.load(into: network.parameters, from: URL(fileURLWithPath: path),
+                             expectedArchitecture: network.architecture)
+        return network
+    }
+
+    /// Rows per method, means over seeds; RTE relative to each seed's Retrain time.
+    func aggregate(_ outcomes: [ExperimentOutcome]) -> [ResultRow] {
+        func row(_ m: MethodOutcome, retrainSeconds: Double, isRetrain: Bool = false) -> ResultRow {
+            ResultRow(method: m.method, ua: m.metrics.ua, ra: m.metrics.ra, ta: m.metrics.ta, mia: m.metrics.mia,
+                      seconds: m.seconds, avgGap: isRetrain ? nil : m.averageGap,
+                      rte: m.method == "original" ? nil : m.seconds / retrainSeconds, configuration: m.configuration)
+        }
+        var perMethod: [(String, [ResultRow])] = []
+        for outcome in outcomes {
+            let rows = [row(outcome.original, retrainSeconds: outcome.retrain.seconds),
+                        row(outcome.retrain, retrainSeconds: outcome.retrain.seconds, isRetrain: true)]
+                + outcome.methods.map { row($0, retrainSeconds: outcome.retrain.seconds) }
+            for r in rows {
+                if let i = perMethod.firstIndex(where: { $0.0 == r.method }) { perMethod[i].1.append(r) } else {
+                    perMethod.append((r.method, [r]))
+                }
+            }
+        }
+        return perMethod.map { ResultRow.aggregate($0.1) }
+    }
+
+    func describe(_ spec: ForgetSpec, count: Int) -> ForgetDescription {
+        switch spec {
+        case .random(let fraction): return ForgetDescription(kind: "random", fraction: fraction, count: count)
+        case .wholeClass(let label): return ForgetDescription(kind: "class", classLabel: label, count: count)
+        case .ids: return ForgetDescription(kind: "ids", count: count)
+        }
+    }
+}
