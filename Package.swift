@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // --- wire (issue 4) ---
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -23,5 +25,25 @@ let package = Package(
 
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
         .testTarget(name: "LetheTensorTests", dependencies: ["LetheTensor"], swiftSettings: cpuFlags),
+
+        // --- wire (issue 4): protobuf schema, ZeroMQ transport, C client, `lethe bench wire` ---
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "LetheWire",
+                dependencies: ["LetheTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: cpuFlags),
+        .target(name: "LetheTransport", dependencies: ["CZeroMQ"], swiftSettings: cpuFlags),
+        .target(name: "CLetheClient",
+                linkerSettings: [.linkedLibrary("protobuf-c"), .linkedLibrary("zmq")]),
+        .executableTarget(name: "lethe-c-client", dependencies: ["CLetheClient"]),
+        .executableTarget(name: "lethe",
+                          dependencies: ["LetheWire", "LetheTransport", "LetheTensor",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: cpuFlags),
+        .testTarget(name: "LetheWireTests", dependencies: ["LetheWire", "LetheTensor"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheTransportTests", dependencies: ["LetheTransport"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheInteropTests",
+                    dependencies: ["LetheWire", "LetheTransport", "LetheTensor", "CLetheClient", "lethe-c-client"],
+                    swiftSettings: cpuFlags),
+        // --- end wire ---
     ]
 )
