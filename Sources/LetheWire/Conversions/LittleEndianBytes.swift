@@ -18,8 +18,8 @@ enum LittleEndianBytes {
     static func array<T: BitwiseCopyable>(_ data: Data, count: Int, of type: T.Type) -> [T] {
         precondition(data.count == count * MemoryLayout<T>.stride, "byte count checked by the caller")
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let copied = data.copyBytes(to: buffer)
-            precondition(copied == count, "copied \(copied) of \(count) values")
+            let copied = data.copyBytes(to: buffer)  // counts bytes, not values
+            precondition(copied == data.count, "copied \(copied) of \(data.count) bytes")
             initialized = count
         }
     }

@@ -35,7 +35,8 @@ extension Tensor {
 /// Collects the chunks of one tensor, in any order, and yields the tensor once every chunk has arrived.
 ///
 /// Each chunk is validated on arrival; a chunk that disagrees with the first (count, full shape), repeats an index,
-/// or (once all are in) leaves gaps or overlaps is refused with a `WireError` and the assembly stays usable.
+/// or overlaps an earlier chunk is refused with a `WireError` and the assembly stays usable. Chunks that do not
+/// overlap but leave a gap are detected once all have arrived.
 public struct TensorReassembler {
     private var fullShape: [Int64] = []
     private var total = 0
@@ -61,6 +62,9 @@ public struct TensorReassembler {
         }
         guard ranges[Int(chunk.index)] == nil else {
             throw .invalidValue(field: "\(field).chunk.index", detail: "chunk \(chunk.index) arrived twice")
+        }
+        if let (other, _) = ranges.first(where: { $0.value.overlaps(elements) }) {
+            throw .shapeMismatch(field: "\(field).chunk", detail: "chunk \(chunk.index) overlaps chunk \(other)")
         }
         ranges[Int(chunk.index)] = elements
         storage.withUnsafeMutableBytes { dst in
