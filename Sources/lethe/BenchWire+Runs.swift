@@ -9,6 +9,20 @@ struct WireBench {
     let roundTrips: Int
     let inFlight: Int
     let elements: Int
+    let defaultAllocator: Bool
+
+    /// Keeps glibc from unmapping or trimming freed multi-megabyte buffers. Each message allocates and frees a few
+    /// 4 MB buffers (protobuf bytes, tensor storage, libzmq's receive buffer, freed on another thread); with the
+    /// default thresholds glibc returns them to the OS and every message pays ~1000 page faults per buffer, which
+    /// cut codec throughput from ~2 GB/s to ~0.75 GB/s here. Long-running nodes should do the same.
+    /// `mallopt` is looked up at run time: Swift's Glibc module does not import <malloc.h>.
+    static func keepLargeBuffers() {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
+        _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+    }
 
     /// A model-sized tensor of normal values (seed 1), so validation scans real floats.
     func model() -> Tensor {
@@ -54,7 +68,7 @@ struct WireBench {
     }
 
     func latency(transport: String, bind: String, payloadBytes: Int, label: String) throws -> WireBenchReport.Latency {
-        let child = try WireBenchChild(mode: .echo, bind: bind, curve: nil)
+        let child = try WireBenchChild(mode: .echo, bind: bind, curve: nil, defaultAllocator: defaultAllocator)
         defer { child.stop() }
         let payload = payloadBytes == elements * 4 ? try Self.encode(model(), number: 1)
                                                    : Data((0..<payloadBytes).map { UInt8(truncatingIfNeeded: $0) })
@@ -75,7 +89,8 @@ struct WireBench {
 
     func throughput(transport: String, bind: String, codec: Bool, curve: Bool) throws -> WireBenchReport.Throughput {
         let keys = curve ? try (server: CurveKeyPair.generate(), client: CurveKeyPair.generate()) : nil
-        let child = try WireBenchChild(mode: codec ? .sinkCodec : .sinkRaw, bind: bind, curve: keys)
+        let child = try WireBenchChild(mode: codec ? .sinkCodec : .sinkRaw, bind: bind, curve: keys,
+                                       defaultAllocator: defaultAllocator)
         defer { child.stop() }
         let tensor = model()
         let preEncoded = try Self.encode(tensor, number: 0)

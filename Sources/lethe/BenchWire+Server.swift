@@ -45,9 +45,11 @@ final class WireBenchChild {
     let client: ZMQTransport
     private let context: ZMQContext
 
-    init(mode: WireBenchServer.Mode, bind: String, curve: (server: CurveKeyPair, client: CurveKeyPair)?) throws {
+    init(mode: WireBenchServer.Mode, bind: String, curve: (server: CurveKeyPair, client: CurveKeyPair)?,
+         defaultAllocator: Bool) throws {
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["bench", "wire", "--serve", mode.rawValue, "--bind", bind]
+            + (defaultAllocator ? ["--default-allocator"] : [])
         if let curve {
             process.arguments! += ["--curve-secret", curve.server.secretKey, "--curve-public", curve.server.publicKey,
                                    "--allow-key", curve.client.publicKey]

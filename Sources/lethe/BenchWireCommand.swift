@@ -26,6 +26,9 @@ struct BenchWireCommand: ParsableCommand {
     @Option(help: "Elements of the model-sized payload (float32).")
     var elements = 1_000_000
 
+    @Flag(help: "Keep glibc's default allocator settings (by default the bench stops malloc from returning 4 MB buffers to the OS after every message).")
+    var defaultAllocator = false
+
     @Flag(help: "Skip the CURVE runs.")
     var skipCurve = false
 
@@ -47,13 +50,16 @@ struct BenchWireCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !defaultAllocator { WireBench.keepLargeBuffers() }
         if let serve {
             try WireBenchServer.run(mode: WireBenchServer.Mode(rawValue: serve)!, bind: bind ?? "tcp://127.0.0.1:*",
                                     curveSecret: curveSecret, curvePublic: curvePublic, allowKey: allowKey)
             return
         }
-        let bench = WireBench(messages: messages, roundTrips: roundTrips, inFlight: inFlight, elements: elements)
-        var report = WireBenchReport(elements: elements, inFlight: inFlight, messages: messages)
+        let bench = WireBench(messages: messages, roundTrips: roundTrips, inFlight: inFlight, elements: elements,
+                              defaultAllocator: defaultAllocator)
+        var report = WireBenchReport(elements: elements, inFlight: inFlight, messages: messages,
+                                     defaultAllocator: defaultAllocator)
         report.codec = try bench.codec()
         print(report.codecLine)
         let ipcPath = "ipc:///tmp/lethe-bench-wire-\(getpid()).sock"
@@ -117,6 +123,7 @@ struct WireBenchReport: Codable {
     var elements: Int
     var inFlight: Int
     var messages: Int
+    var defaultAllocator: Bool
     var codec: Codec?
     var latency: [Latency] = []
     var throughput: [Throughput] = []
