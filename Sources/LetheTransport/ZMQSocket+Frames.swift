@@ -24,13 +24,15 @@ private struct OwnedMessage: @unchecked Sendable {
 extension ZMQSocket {
     /// Sends `frames` as one multipart message. Frames of at least `zeroCopyThreshold` bytes are handed to libzmq
     /// without copying: the frame's `Data` is retained until libzmq's io thread has written it. This is safe because
-    /// `Data` is a value whose storage is immutable while the box holds it, and at that size it is heap storage.
+    /// `Data` is a value whose storage is immutable while the box holds it, and at that size it is heap storage
+    /// (small `Data` values live inline, where a pointer would not outlive the closure: hence the 1 KiB floor).
     func send(_ frames: [Data]) throws(TransportError) {
         let socket = try liveHandle()
+        let zeroCopyFrom = max(options.zeroCopyThreshold, 1024)
         for (index, frame) in frames.enumerated() {
             let flags = index == frames.count - 1 ? 0 : ZMQ_SNDMORE
             var message = zmq_msg_t()
-            if frame.count >= options.zeroCopyThreshold {
+            if frame.count >= zeroCopyFrom {
                 let box = FrameBox(frame)
                 let hint = Unmanaged.passRetained(box).toOpaque()
                 let base = box.data.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress!) }

@@ -87,34 +87,40 @@ struct WireBench {
                      p99Microseconds: samples[min(samples.count - 1, samples.count * 99 / 100)])
     }
 
-    func throughput(transport: String, bind: String, codec: Bool, curve: Bool) throws -> WireBenchReport.Throughput {
+    /// One-way stream of `count` messages with `window` in flight (credit: one ack per message). With `codec`, the
+    /// sender encodes each 1M-float `ModelWeights` and the receiver decodes, validates and converts it to a Tensor;
+    /// without, pre-encoded bytes (or `smallBytes` raw bytes) travel and are acknowledged unread.
+    func throughput(transport: String, bind: String, codec: Bool, curve: Bool, smallBytes: Int? = nil)
+        throws -> WireBenchReport.Throughput {
         let keys = curve ? try (server: CurveKeyPair.generate(), client: CurveKeyPair.generate()) : nil
         let child = try WireBenchChild(mode: codec ? .sinkCodec : .sinkRaw, bind: bind, curve: keys,
                                        defaultAllocator: defaultAllocator)
         defer { child.stop() }
         let tensor = model()
-        let preEncoded = try Self.encode(tensor, number: 0)
+        let preEncoded = try smallBytes.map { Data(count: $0) } ?? Self.encode(tensor, number: 0)
+        let (count, window) = smallBytes == nil ? (messages, inFlight) : (messages * 100, 64)
         var outstanding = 0
         func send(_ number: Int) throws {
-            if outstanding == inFlight {
+            if outstanding == window {
                 guard try child.client.receive(timeout: .seconds(30)) != nil else { throw WireBenchFailure.noReply("ack") }
                 outstanding -= 1
             }
             try child.client.send([codec ? try Self.encode(tensor, number: UInt64(number)) : preEncoded], to: .server)
             outstanding += 1
         }
-        for warm in 0..<inFlight { try send(warm) }
+        for warm in 0..<window { try send(warm) }
         let start = ContinuousClock.now
-        for number in 0..<messages { try send(number) }
+        for number in 0..<count { try send(number) }
         while outstanding > 0 {
             guard try child.client.receive(timeout: .seconds(30)) != nil else { throw WireBenchFailure.noReply("final ack") }
             outstanding -= 1
         }
-        // The warm-up messages were acknowledged inside the timed window; count them too.
+        // Only the `count` messages sent inside the window are counted (the warm-up ones are not): conservative.
         let seconds = (ContinuousClock.now - start).seconds
-        let counted = messages + inFlight
-        return .init(transport: transport, codec: codec, curve: curve, messages: counted, seconds: seconds,
-                     gigabytesPerSecond: Double(counted * elements * 4) / seconds / 1e9)
+        let bytes = smallBytes ?? elements * 4
+        return .init(transport: transport, payloadBytes: bytes, codec: codec, curve: curve, messages: count,
+                     seconds: seconds, messagesPerSecond: Double(count) / seconds,
+                     gigabytesPerSecond: Double(count * bytes) / seconds / 1e9)
     }
 }
 

@@ -69,8 +69,8 @@ struct BenchWireCommand: ParsableCommand {
                 print(row.line)
                 report.latency.append(row)
             }
-            for codec in [true, false] {
-                let row = try bench.throughput(transport: name, bind: endpoint, codec: codec, curve: false)
+            for (codec, small) in [(true, nil), (false, nil), (false, 1024)] as [(Bool, Int?)] {
+                let row = try bench.throughput(transport: name, bind: endpoint, codec: codec, curve: false, smallBytes: small)
                 print(row.line)
                 report.throughput.append(row)
             }
@@ -110,14 +110,17 @@ struct WireBenchReport: Codable {
     }
     struct Throughput: Codable {
         var transport: String
+        var payloadBytes: Int
         var codec: Bool
         var curve: Bool
         var messages: Int
         var seconds: Double
+        var messagesPerSecond: Double
         var gigabytesPerSecond: Double
         var line: String {
-            String(format: "throughput %-4@ %-8@ %-6@ %6.3f GB/s (%d msgs in %.2f s)", transport,
-                   codec ? "codec" : "raw", curve ? "curve" : "plain", gigabytesPerSecond, messages, seconds)
+            String(format: "throughput %-4@ %-9@ %-6@ %-6@ %6.3f GB/s %9.0f msg/s (%d msgs in %.2f s)", transport,
+                   payloadBytes < 4096 ? "1KB" : "1M-float", codec ? "codec" : "raw", curve ? "curve" : "plain",
+                   gigabytesPerSecond, messagesPerSecond, messages, seconds)
         }
     }
     var elements: Int

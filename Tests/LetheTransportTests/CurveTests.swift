@@ -49,6 +49,12 @@ import Testing
         #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("let me in".utf8)], to: .server) }
         #expect(try client.receive(timeout: .milliseconds(200)) == nil)
         #expect(server.messages.isEmpty)
+        // The refusal is per key: an allow-listed client of the same server still gets through.
+        let member = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: testOptions(),
+                                             curve: CurveClientConfig(keyPair: allowedKeys, serverPublicKey: serverKeys.publicKey))
+        defer { member.close() }
+        #expect(try roundTrip(member, [Data("member".utf8)])?.frames.first == Data("member".utf8))
+        #expect(server.messages.map(\.userID) == [allowedKeys.publicKey])
     }
 
     @Test func plaintextClientCannotTalkToCurveServer() throws {
