@@ -35,10 +35,16 @@ public struct CurveKeyPair: Sendable, Equatable {
         return ok ? z85String(text) : nil
     }
 
+    /// The 32-byte binary form of a 40-character Z85 key, or nil when the text is not one.
+    static func binaryKey(z85 key: String) -> Data? {
+        guard key.utf8.count == 40 else { return nil }
+        var binary = [UInt8](repeating: 0, count: 32)
+        return zmq_z85_decode(&binary, key) != nil ? Data(binary) : nil
+    }
+
     static func checkZ85(_ key: String) throws(TransportError) {
         guard key.utf8.count == 40 else { throw .invalidKey(reason: "\(key.utf8.count) characters instead of 40") }
-        var binary = [UInt8](repeating: 0, count: 32)
-        guard zmq_z85_decode(&binary, key) != nil else { throw .invalidKey(reason: "not Z85 text") }
+        guard binaryKey(z85: key) != nil else { throw .invalidKey(reason: "not Z85 text") }
     }
 }
 

@@ -30,11 +30,12 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         let socket = try ZMQSocket(context: context, type: ZMQ_ROUTER, options: options)
         try socket.set(ZMQ_ROUTER_MANDATORY, Int32(1), "ZMQ_ROUTER_MANDATORY")
         var zap: ZAPHandler?
-        if let curve {
-            zap = try ZAPHandler(context: context, allowedClientKeys: curve.allowedClientKeys)
-            try socket.configureCurveServer(curve)
-        }
         do {
+            if let curve {
+                // The handler must exist before the server binds, or the first handshakes would go unchecked.
+                zap = try ZAPHandler(context: context, allowedClientKeys: curve.allowedClientKeys)
+                try socket.configureCurveServer(curve)
+            }
             let bound = try socket.bind(endpoint)
             return ZMQTransport(socket: socket, zap: zap, isRouter: true, endpoint: bound)
         } catch {

@@ -42,7 +42,7 @@ import Testing
         let server = try startServer(context)
         defer { server.stop() }
         let intruder = try CurveKeyPair.generate()
-        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: testOptions(),
+        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: refusedOptions,
                                              curve: CurveClientConfig(keyPair: intruder, serverPublicKey: serverKeys.publicKey))
         defer { client.close() }
         // ZMQ_IMMEDIATE: with no accepted connection the message cannot even be queued.
@@ -61,7 +61,7 @@ import Testing
         let context = try ZMQContext()
         let server = try startServer(context)
         defer { server.stop() }
-        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: testOptions())
+        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: refusedOptions)
         defer { client.close() }
         #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("plain".utf8)], to: .server) }
         #expect(try client.receive(timeout: .milliseconds(200)) == nil)

@@ -37,10 +37,14 @@ func roundTrip(_ client: ZMQTransport, _ frames: [Data], timeout: Duration = .se
     return try client.receive(timeout: timeout)
 }
 
-/// Options with a short send timeout so failing tests fail fast.
-func testOptions(maxMessageBytes: Int64 = 1 << 20) -> SocketOptions {
+/// Test socket options. Exchanges that must succeed get a generous send timeout (a loaded CI machine may take a
+/// while to finish a CURVE handshake); those that must be refused pass a short one so they fail fast.
+func testOptions(maxMessageBytes: Int64 = 1 << 20, sendTimeoutMilliseconds: Int32 = 5000) -> SocketOptions {
     var options = SocketOptions()
     options.maxMessageBytes = maxMessageBytes
-    options.sendTimeoutMilliseconds = 500
+    options.sendTimeoutMilliseconds = sendTimeoutMilliseconds
     return options
 }
+
+/// Options for a client whose sends are expected to time out.
+let refusedOptions = testOptions(sendTimeoutMilliseconds: 500)

@@ -68,7 +68,7 @@ import Testing
         let start = ContinuousClock.now
         do {
             let context = try ZMQContext()
-            let client = try ZMQTransport.dealer(context: context, connect: "tcp://127.0.0.1:9", options: testOptions())
+            let client = try ZMQTransport.dealer(context: context, connect: "tcp://127.0.0.1:9", options: refusedOptions)
             #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("lost".utf8)], to: .server) }
             client.close()
             #expect(throws: TransportError.closed) { try client.send([Data("x".utf8)], to: .server) }
