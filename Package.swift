@@ -19,11 +19,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries (Debian packages; installed by Deploy/setup.sh).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Engine, data and unlearning.
         .target(name: "LetheTensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
@@ -34,11 +36,19 @@ let package = Package(
 
         .target(name: "LetheReport", swiftSettings: cpuFlags),
 
+        // The wire: protobuf schema (Proto/), ZeroMQ transport, and the C client proving the format language-neutral.
+        .target(name: "LetheWire",
+                dependencies: ["LetheTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: cpuFlags),
+        .target(name: "LetheTransport", dependencies: ["CZeroMQ"], swiftSettings: cpuFlags),
+        .target(name: "CLetheClient", linkerSettings: [.linkedLibrary("protobuf-c"), .linkedLibrary("zmq")]),
+        .executableTarget(name: "lethe-c-client", dependencies: ["CLetheClient"]),
+
         // The command-line tool.
         .executableTarget(
             name: "lethe",
             dependencies: [
-                "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport",
+                "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport", "LetheWire", "LetheTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -52,6 +62,11 @@ let package = Package(
         .testTarget(name: "LetheNNTests", dependencies: ["LetheNN", "LetheTensor", "LetheTestSupport"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheDataTests", dependencies: ["LetheData", "LetheTensor"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheWireTests", dependencies: ["LetheWire", "LetheTensor"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheTransportTests", dependencies: ["LetheTransport"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheInteropTests",
+                    dependencies: ["LetheWire", "LetheTransport", "LetheTensor", "CLetheClient", "lethe-c-client"],
+                    swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",
                     dependencies: ["LetheUnlearning", "LetheNN", "LetheData", "LetheTensor", "LetheTestSupport"],

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A deterministic in-memory network for tests: named servers, FIFO delivery, no threads, no sockets.
+///
+/// It mirrors the ZeroMQ semantics the protocol relies on (a server sees each client under a peer id, a client's
+/// one peer is `.server`, a frame over `maxMessageBytes` is dropped, sending to an unknown peer throws
+/// `.peerUnreachable`), so coordinator and client logic can be tested exactly, as swift-nio pairs real and
+/// embedded channels. Thread-safe: every queue is guarded by one lock.
+public final class InProcessNetwork: @unchecked Sendable {
+    fileprivate let condition = NSCondition()
+    fileprivate var servers: [String: InProcessTransport] = [:]
+    public init() {}
+
+    /// A server endpoint named `name`.
+    public func bind(_ name: String, maxMessageBytes: Int = .max) throws(TransportError) -> InProcessTransport {
+        condition.lock()
+        defer { condition.unlock() }
+        guard servers[name] == nil else { throw .inProcessEndpoint(name: name, reason: "already bound") }
+        let server = InProcessTransport(network: self, name: name, identity: .server, userID: nil,
+                                        maxMessageBytes: maxMessageBytes)
+        servers[name] = server
+        return server
+    }
+
+    /// A client of the server `name`, seen there as `identity` with the authenticated `userID` (nil: none).
+    public func connect(_ name: String, identity: PeerID, userID: String? = nil) throws(TransportError) -> InProcessTransport {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let server = servers[name] else { throw .inProcessEndpoint(name: name, reason: "nothing bound") }
+        let client = InProcessTransport(network: self, name: name, identity: identity, userID: userID,
+                                        maxMessageBytes: .max)
+        server.clients[identity] = client
+        return client
+    }
+}
+
+/// One endpoint of an `InProcessNetwork`.
+public final class InProcessTransport: MessageTransport, @unchecked Sendable {
+    private let network: InProcessNetwork
+    private let name: String
+    private let identity: PeerID
+    private let userID: String?
+    private let maxMessageBytes: Int
+    fileprivate var clients: [PeerID: InProcessTransport] = [:]
+    private var inbox: [ReceivedMessage] = []
+    private var closed = false
+    /// Messages dropped because a frame exceeded `maxMessageBytes` (as ZMQ_MAXMSGSIZE would).
+    public private(set) var droppedOversized = 0
+
+    fileprivate init(network: InProcessNetwork, name: String, identity: PeerID, userID: String?, maxMessageBytes: Int) {
+        self.network = network
+        self.name = name
+        self.identity = identity
+        self.userID = userID
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    public func send(_ frames: [Data], to peer: PeerID) throws(TransportError) {
+        guard !frames.isEmpty else { throw .emptyMessage }
+        let condition = network.condition
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { throw .closed }
+        let target: InProcessTransport?
+        if identity == .server { target = clients[peer] } else { target = peer == .server ? network.servers[name] : nil }
+        guard let target, !target.closed else { throw .peerUnreachable(peer: peer) }
+        if frames.contains(where: { $0.count > target.maxMessageBytes }) {
+            target.droppedOversized += 1
+            return
+        }
+        target.inbox.append(ReceivedMessage(peer: identity, frames: frames, userID: userID))
+        condition.broadcast()
+    }
+
+    public func receive(timeout: Duration) throws(TransportError) -> ReceivedMessage? {
+        let condition = network.condition
+        let deadline = Date().addingTimeInterval(Double(timeout.clampedMilliseconds) / 1000)
+        condition.lock()
+        defer { condition.unlock() }
+        while inbox.isEmpty && !closed {
+            guard condition.wait(until: deadline) else { break }
+        }
+        guard !closed else { throw .closed }
+        return inbox.isEmpty ? nil : inbox.removeFirst()
+    }
+
+    public func close() {
+        network.condition.withLock {
+            closed = true
+            if identity == .server, network.servers[name] === self { network.servers[name] = nil }
+            network.condition.broadcast()
+        }
+    }
+}

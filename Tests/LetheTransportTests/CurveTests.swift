@@ -1,0 +1,70 @@
+import Foundation
+import LetheTransport
+import Testing
+
+/// CURVE with the ZAP allow-list: only listed client keys exchange messages, identified by their key.
+@Suite(.serialized) struct CurveTests {
+    let serverKeys: CurveKeyPair
+    let allowedKeys: CurveKeyPair
+    init() throws {
+        serverKeys = try CurveKeyPair.generate()
+        allowedKeys = try CurveKeyPair.generate()
+    }
+
+    private func startServer(_ context: ZMQContext) throws -> EchoServer {
+        let config = CurveServerConfig(keyPair: serverKeys, allowedClientKeys: [allowedKeys.publicKey])
+        return EchoServer(try ZMQTransport.router(context: context, bind: "tcp://127.0.0.1:*", options: testOptions(),
+                                                  curve: config))
+    }
+
+    @Test func generatedKeysAreZ85AndDistinct() throws {
+        #expect(serverKeys.publicKey.utf8.count == 40 && serverKeys.secretKey.utf8.count == 40)
+        #expect(serverKeys != allowedKeys)
+        #expect(throws: TransportError.invalidKey(reason: "3 characters instead of 40")) {
+            try CurveKeyPair(publicKey: "abc", secretKey: serverKeys.secretKey)
+        }
+    }
+
+    @Test func allowListedClientExchangesAndIsIdentifiedByItsKey() throws {
+        let context = try ZMQContext()
+        let server = try startServer(context)
+        defer { server.stop() }
+        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: testOptions(),
+                                             curve: CurveClientConfig(keyPair: allowedKeys, serverPublicKey: serverKeys.publicKey))
+        defer { client.close() }
+        let reply = try #require(try roundTrip(client, [Data("secret".utf8)]))
+        #expect(reply.frames == [Data("secret".utf8), Data(allowedKeys.publicKey.utf8)])
+        #expect(server.messages.map(\.userID) == [allowedKeys.publicKey])
+    }
+
+    @Test func unlistedKeyCannotExchangeASingleMessage() throws {
+        let context = try ZMQContext()
+        let server = try startServer(context)
+        defer { server.stop() }
+        let intruder = try CurveKeyPair.generate()
+        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: refusedOptions,
+                                             curve: CurveClientConfig(keyPair: intruder, serverPublicKey: serverKeys.publicKey))
+        defer { client.close() }
+        // ZMQ_IMMEDIATE: with no accepted connection the message cannot even be queued.
+        #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("let me in".utf8)], to: .server) }
+        #expect(try client.receive(timeout: .milliseconds(200)) == nil)
+        #expect(server.messages.isEmpty)
+        // The refusal is per key: an allow-listed client of the same server still gets through.
+        let member = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: testOptions(),
+                                             curve: CurveClientConfig(keyPair: allowedKeys, serverPublicKey: serverKeys.publicKey))
+        defer { member.close() }
+        #expect(try roundTrip(member, [Data("member".utf8)])?.frames.first == Data("member".utf8))
+        #expect(server.messages.map(\.userID) == [allowedKeys.publicKey])
+    }
+
+    @Test func plaintextClientCannotTalkToCurveServer() throws {
+        let context = try ZMQContext()
+        let server = try startServer(context)
+        defer { server.stop() }
+        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: refusedOptions)
+        defer { client.close() }
+        #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("plain".utf8)], to: .server) }
+        #expect(try client.receive(timeout: .milliseconds(200)) == nil)
+        #expect(server.messages.isEmpty)
+    }
+}
