@@ -14,10 +14,10 @@ import Testing
     @Test func originalAndRetrainComeFirst() {
         let lines = ResultsTable.render(document).split(separator: "\n")
         #expect(lines[0].contains("forget random 0.1 (5400 samples) · seed 1"))
-        #expect(lines[3].hasPrefix("original"))
-        #expect(lines[4].hasPrefix("retrain"))
-        #expect(lines[5].hasPrefix("wss-cl"))
-        #expect(lines[5].contains("0.60"))
+        #expect(lines[4].hasPrefix("original"))
+        #expect(lines[5].hasPrefix("retrain"))
+        #expect(lines[6].hasPrefix("wss-cl"))
+        #expect(lines[6].contains("0.60"))
     }
 
     @Test func jsonFollowsTheArchitectureSchema() throws {
