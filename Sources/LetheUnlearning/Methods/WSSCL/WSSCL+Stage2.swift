@@ -7,15 +7,18 @@ extension WSSCL {
     /// and a retain round of CE on retained batches (plus, with statistics negatives, optional CE steps of the head on
     /// sampled features).
     func runStage2(_ model: Sequential, task: UnlearningTask, rule: WeightUpdateRule, rng: inout SeededGenerator,
-                   progress: PhaseProgress?) throws {
+                   progress: PhaseProgress?, givenStatistics: FeatureStatistics? = nil) throws {
         let s = configuration.stage2
         guard s.epochs > 0 else { return }
         var sampler: NegativeSampler
         var statistics: FeatureStatistics?
-        switch s.negatives {
-        case .retained:
+        switch (s.negatives, givenStatistics) {
+        case (.retained, nil):
             sampler = RetainedSampleNegatives(task: task)
-        case .statistics:
+        case (_, let given?):
+            statistics = given
+            sampler = StatisticsNegatives(statistics: given)
+        case (.statistics, nil):
             statistics = try FeatureStatistics.of(model, task: task, positions: task.retain)
             sampler = StatisticsNegatives(statistics: statistics!)
         }
