@@ -40,15 +40,22 @@ extension FeatureStatistics {
     static func of(_ model: Sequential, task: UnlearningTask, positions: [Int], batchSize: Int = 500) throws
         -> FeatureStatistics
     {
-        var statistics: FeatureStatistics?
+        try of(model, dataset: task.train, positions: positions, normalization: task.normalization, batchSize: batchSize)
+    }
+
+    /// Statistics of the penultimate features of `dataset[positions]` (empty statistics for no positions).
+    public static func of(_ model: Sequential, dataset: ImageDataset, positions: [Int],
+                          normalization: Normalization = .fashionMNIST, batchSize: Int = 500) throws
+        -> FeatureStatistics
+    {
+        let dimension = model.forward(dataset.batch(positions.prefix(1).isEmpty ? [0] : [positions[0]],
+                                                     normalization: normalization).images,
+                                      mode: .evaluation).features.shape[1]
+        var statistics = try FeatureStatistics(classCount: dataset.classCount, dimension: dimension)
         for batch in EpochOrder(ordered: positions, batchSize: batchSize) {
-            let (images, labels) = task.batch(batch)
-            let features = model.forward(images, mode: .evaluation).features
-            if statistics == nil {
-                statistics = try FeatureStatistics(classCount: task.train.classCount, dimension: features.shape[1])
-            }
-            try statistics!.accumulate(features: features, labels: labels)
+            let (images, labels) = dataset.batch(batch, normalization: normalization)
+            try statistics.accumulate(features: model.forward(images, mode: .evaluation).features, labels: labels)
         }
-        return statistics!
+        return statistics
     }
 }
