@@ -36,6 +36,10 @@ let package = Package(
 
         .target(name: "LetheReport", swiftSettings: cpuFlags),
 
+        // The federation: pure rules (no sockets, no files, no wall clock), then storage and the nodes.
+        .target(name: "LetheFederation", dependencies: ["LetheUnlearning", "LetheWire", "LetheTensor"],
+                swiftSettings: cpuFlags),
+
         // The wire: protobuf schema (Proto/), ZeroMQ transport, and the C client proving the format language-neutral.
         .target(name: "LetheWire",
                 dependencies: ["LetheTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -15,8 +15,10 @@ struct RetainStream {
         self.batchSize = min(batchSize, positions.count)
     }
 
-    /// Batches that make one full pass.
-    var batchesPerPass: Int { (positions.count + batchSize - 1) / batchSize }
+    /// Batches that make one full pass (0 when there is no retained data).
+    var batchesPerPass: Int { batchSize == 0 ? 0 : (positions.count + batchSize - 1) / batchSize }
+
+    var isEmpty: Bool { positions.isEmpty }
 
     mutating func next(rng: inout SeededGenerator) -> ArraySlice<Int> {
         if cursor + batchSize > order.count {

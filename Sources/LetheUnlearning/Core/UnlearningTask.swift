@@ -12,10 +12,12 @@ public struct UnlearningTask: Sendable {
     public let heldOut: [Int]
     public let normalization: Normalization
 
+    /// - Parameter allowEmptyRetain: a federated client whose *whole* data is deleted holds no retained data; its
+    ///   methods then skip retain steps (centrally, an empty D_r is an error: nothing would be left to learn from).
     public init(train: ImageDataset, forget: [Int], retain: [Int], heldOut: [Int] = [],
-                normalization: Normalization = .fashionMNIST) throws {
+                normalization: Normalization = .fashionMNIST, allowEmptyRetain: Bool = false) throws {
         guard !forget.isEmpty else { throw UnlearningError.emptyForgetSet }
-        guard !retain.isEmpty else { throw UnlearningError.emptyRetainSet }
+        guard !retain.isEmpty || allowEmptyRetain else { throw UnlearningError.emptyRetainSet }
         guard Set(forget).isDisjoint(with: retain) else { throw UnlearningError.overlappingSets }
         self.train = train
         self.forget = forget

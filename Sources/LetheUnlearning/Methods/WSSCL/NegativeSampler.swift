@@ -15,6 +15,7 @@ struct RetainedSampleNegatives: NegativeSampler {
 
     mutating func negatives(model: Sequential, count: Int, space: WSSCLConfiguration.Stage2.Space,
                             rng: inout SeededGenerator) -> Tensor {
+        precondition(!task.retain.isEmpty, "retained-sample negatives need retained data; use statistics negatives")
         let picks = (0..<min(count, task.retain.count)).map { _ in task.retain[rng.nextInt(below: task.retain.count)] }
         let output = model.forward(task.batch(picks).images, mode: .evaluation)
         return space == .features ? output.features : output.logits

@@ -51,6 +51,7 @@ public struct WSSCL: UnlearningMethod {
     static func retainStep(_ model: Sequential, task: UnlearningTask, stream: inout RetainStream,
                            optimizer: inout SGD, learningRate: Float, clip: Float?, rule: WeightUpdateRule,
                            rng: inout SeededGenerator) {
+        guard !stream.isEmpty else { return }
         let (images, labels) = task.batch(stream.next(rng: &rng))
         Steps.crossEntropyGradient(model, images: images, labels: labels)
         if let clip { clipGradientNorm(model.parameters, maxNorm: clip) }
@@ -63,7 +64,7 @@ public struct WSSCL: UnlearningMethod {
                    progress: PhaseProgress?) {
         var optimizer = SGD(momentum: 0.9, weightDecay: 5e-4)
         var stream = RetainStream(positions: task.retain, batchSize: repair.batchSize)
-        for step in 0..<repair.steps {
+        for step in 0..<(stream.isEmpty ? 0 : repair.steps) {
             let (images, labels) = task.batch(stream.next(rng: &rng))
             model.parameters.zeroGradients()
             let logits = model.forward(images, mode: .training).logits
