@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "LetheInteropTests",
                     dependencies: ["LetheWire", "LetheTransport", "LetheTensor", "CLetheClient", "lethe-c-client"],
                     swiftSettings: cpuFlags),
+        .testTarget(name: "LetheCLITests", dependencies: ["lethe"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",
                     dependencies: ["LetheUnlearning", "LetheNN", "LetheData", "LetheTensor", "LetheTestSupport"],

@@ -92,7 +92,9 @@ public enum Safetensors {
         guard file.count >= 8 else { throw CheckpointError.truncated(path: path, detail: "\(file.count) bytes, no header") }
         let length = file.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard length <= UInt64(file.count - 8) else {
-            throw CheckpointError.truncated(path: path, detail: "header claims \(length) bytes, file has \(file.count - 8)")
+            throw CheckpointError.malformedHeader(
+                path: path, detail: "its header length (\(length) bytes) exceeds the file (\(file.count) bytes); "
+                    + "the file is not a safetensors checkpoint or was cut short")
         }
         let json = file.subdata(in: 8..<(8 + Int(length)))
         guard let header = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {

@@ -11,19 +11,6 @@ struct WireBench {
     let elements: Int
     let defaultAllocator: Bool
 
-    /// Keeps glibc from unmapping or trimming freed multi-megabyte buffers. Each message allocates and frees a few
-    /// 4 MB buffers (protobuf bytes, tensor storage, libzmq's receive buffer, freed on another thread); with the
-    /// default thresholds glibc returns them to the OS and every message pays ~1000 page faults per buffer, which
-    /// cut codec throughput from ~2 GB/s to ~0.75 GB/s here. Long-running nodes should do the same.
-    /// `mallopt` is looked up at run time: Swift's Glibc module does not import <malloc.h>.
-    static func keepLargeBuffers() {
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
-        _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
-    }
-
     /// A model-sized tensor of normal values (seed 1), so validation scans real floats.
     func model() -> Tensor {
         var rng = SeededGenerator(seed: 1)

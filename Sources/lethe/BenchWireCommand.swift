@@ -1,4 +1,5 @@
 import ArgumentParser
+import LetheTensor
 import Foundation
 import LetheTransport
 import LetheWire
@@ -50,7 +51,7 @@ struct BenchWireCommand: ParsableCommand {
     }
 
     func run() throws {
-        if !defaultAllocator { WireBench.keepLargeBuffers() }
+        if !defaultAllocator { MemoryTuning.keepLargeBuffers() }
         if let serve {
             try WireBenchServer.run(mode: WireBenchServer.Mode(rawValue: serve)!, bind: bind ?? "tcp://127.0.0.1:*",
                                     curveSecret: curveSecret, curvePublic: curvePublic, allowKey: allowKey)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LetheTensor
 
 /// The `lethe` command: one subcommand per job (STYLE.md: a thin CLI that parses, wires and prints).
 @main
@@ -8,6 +9,13 @@ struct Lethe: ParsableCommand {
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, BenchCommand.self]
     )
+
+    /// Every command churns multi-megabyte buffers; keep glibc from returning them to the OS between uses
+    /// (`bench wire --default-allocator` measures without this).
+    static func main() {
+        if !CommandLine.arguments.contains("--default-allocator") { MemoryTuning.keepLargeBuffers() }
+        main(nil)
+    }
 }
 
 /// `lethe bench …`: benchmarks that print figures (never gated by tests).

@@ -68,12 +68,13 @@ enum ConfigurationOverride {
         return result
     }
 
-    /// Objects merge key by key when every override key is known (a struct); otherwise the override replaces the
-    /// value (an enum case or a list).
+    /// Objects merge key by key (a struct; unknown keys are carried along and reported after decoding). An enum
+    /// case with a payload encodes as a one-key object, so a one-key override naming another case replaces it;
+    /// lists and scalars are replaced.
     static func merge(_ base: Any, _ override: Any) -> Any {
-        guard var object = base as? [String: Any], let patch = override as? [String: Any],
-              Set(patch.keys).isSubset(of: object.keys) else { return override }
-        for (key, value) in patch { object[key] = merge(object[key]!, value) }
+        guard var object = base as? [String: Any], let patch = override as? [String: Any] else { return override }
+        if object.count == 1 && patch.count == 1 && object.keys.first != patch.keys.first { return override }
+        for (key, value) in patch { object[key] = object[key].map { merge($0, value) } ?? value }
         return object
     }
 

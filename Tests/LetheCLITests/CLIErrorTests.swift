@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Runs the built `lethe` executable, as a user would, and checks that bad input ends in a clear message and a
+/// non-zero exit with nothing written half-way (issue 7 "Bad input", issue 2 error cases).
+struct LetheProcess {
+    /// `lethe` sits next to the test bundle in the build folder.
+    static var executable: URL {
+        let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
+        let candidates = [bundleFolder.appendingPathComponent("lethe"),
+                          Bundle.main.bundleURL.appendingPathComponent("lethe")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite struct CLIErrorTests {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lethe-cli-\(UUID().uuidString)")
+
+    func expectFailure(_ arguments: [String], mentions needle: String, environment: [String: String] = [:]) throws {
+        let result = try LetheProcess.run(arguments, environment: environment)
+        #expect(result.status != 0, "\(arguments) should fail; output: \(result.output)")
+        #expect(result.output.contains(needle), "\(arguments): expected '\(needle)' in: \(result.output)")
+    }
+
+    @Test func unlearnRejectsBadInputBeforeDoingWork() throws {
+        let json = scratch.appendingPathComponent("out.json").path
+        try expectFailure(["unlearn", "--method", "magic", "--json", json], mentions: "unknown method 'magic'")
+        try expectFailure(["unlearn", "--forget", "class:12", "--json", json], mentions: "Class 12 does not exist")
+        try expectFailure(["unlearn", "--forget", "random:1.5", "--json", json], mentions: "1.5")
+        try expectFailure(["unlearn", "--forget", "everything", "--json", json], mentions: "everything")
+        try expectFailure(["unlearn", "--seeds", "1,x", "--json", json], mentions: "--seeds")
+        #expect(!FileManager.default.fileExists(atPath: json), "nothing may be written half-way")
+    }
+
+    @Test func malformedConfigurationFilesAreRefused() throws {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let config = scratch.appendingPathComponent("grid.json")
+        try Data("{ not json".utf8).write(to: config)
+        try expectFailure(["unlearn", "--config", config.path], mentions: "not a JSON object")
+        try Data(#"{"wss-cl": {"stage2": {"epoks": 3}}}"#.utf8).write(to: config)
+        try expectFailure(["unlearn", "--config", config.path], mentions: "unknown key 'stage2.epoks'")
+        try Data(#"{"wss-cl": {"stage2": {"epochs": "three"}}}"#.utf8).write(to: config)
+        try expectFailure(["unlearn", "--config", config.path], mentions: "stage2.epochs")
+        try Data(#"{"dance": {}}"#.utf8).write(to: config)
+        try expectFailure(["unlearn", "--config", config.path], mentions: "unknown method 'dance'")
+    }
+
+    @Test func modelFilesOfAnotherShapeAreRefused() throws {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let model = scratch.appendingPathComponent("not-a-model.safetensors")
+        try Data("this is not a checkpoint at all".utf8).write(to: model)
+        try expectFailure(["evaluate", "--model", model.path], mentions: "not valid safetensors")
+        try expectFailure(["unlearn", "--model", model.path], mentions: "not valid safetensors")
+        try expectFailure(["evaluate", "--model", scratch.appendingPathComponent("absent").path], mentions: "no such file")
+    }
+
+    @Test func missingDataNamesTheFixes() throws {
+        try expectFailure(["train", "--epochs", "1", "--data-dir", "/nonexistent/lethe-data"], mentions: "LETHE_DATA")
+        try expectFailure(["evaluate", "--model", "x", "--data-dir", "/nonexistent"], mentions: "no such file")
+    }
+
+    @Test func helpDocumentsEveryCommand() throws {
+        for command in ["train", "evaluate", "unlearn", "bench engine", "bench wire"] {
+            let result = try LetheProcess.run(command.split(separator: " ").map(String.init) + ["--help"])
+            #expect(result.status == 0 && result.output.contains("USAGE: lethe \(command)"), "\(command): \(result.output)")
+        }
+    }
+}
