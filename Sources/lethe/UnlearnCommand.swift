@@ -28,6 +28,11 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Seed of the run.") var seed: UInt64 = 1
     @Option(help: "Several seeds, comma separated (reports mean ± std); overrides --seed.") var seeds: String?
     @Option(help: "JSON file of configuration overrides keyed by method name.") var config: String?
+    @Option(help: ArgumentHelp("Grid of one method's configurations (JSON: method, base, grid of dotted keys).",
+                               discussion: "Every point runs on --validation-seeds; the point with the smallest mean "
+                                   + "Avg. Gap then runs on --seeds (default 1,2,3 when sweeping)."))
+    var sweep: String?
+    @Option(help: "Validation seeds for --sweep, comma separated.") var validationSeeds = "100,101"
     @Option(help: "Use a random subset of this many training images (quick runs).") var trainSubset: Int?
     @Option(help: "Use the first N test images.") var testSubset: Int?
     @Option(help: "Epochs of the original model and of Retrain.") var epochs = 10
@@ -47,30 +52,51 @@ struct UnlearnCommand: ParsableCommand {
     }
 
     func seedList() throws -> [UInt64] {
-        guard let seeds else { return [seed] }
-        let list = seeds.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-        guard !list.isEmpty, list.count == seeds.split(separator: ",").count else {
-            throw ValidationError("--seeds must be a comma-separated list of integers, e.g. 1,2,3")
+        guard let seeds else { return sweep != nil ? [1, 2, 3] : [seed] }
+        return try Self.parseSeeds(seeds, flag: "--seeds")
+    }
+
+    static func parseSeeds(_ text: String, flag: String) throws -> [UInt64] {
+        let list = text.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.count == text.split(separator: ",").count else {
+            throw ValidationError("\(flag) must be a comma-separated list of integers, e.g. 1,2,3")
         }
         return list
+    }
+
+    func setup(seed: UInt64, spec: ForgetSpec) -> ExperimentSetup {
+        var setup = ExperimentSetup(seed: seed, forget: spec)
+        setup.recipe.epochs = epochs
+        setup.trainSubset = trainSubset
+        setup.testSubset = testSubset
+        setup.cacheDirectory = URL(fileURLWithPath: cacheDir)
+        return setup
     }
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }
         let spec = try ForgetSpec(parsing: forget)
         let overrides = try config.map(MethodCatalog.loadOverrides(path:))
-        let methods = try MethodCatalog.parse(method).map { try MethodCatalog.make($0, overrides: overrides?[$0.rawValue]) }
+        let grid = try sweep.map(SweepGrid.init(path:))
+        var methods = try MethodCatalog.parse(method).map { try MethodCatalog.make($0, overrides: overrides?[$0.rawValue]) }
+        let validation = try Self.parseSeeds(validationSeeds, flag: "--validation-seeds")
+        let testSeeds = try seedList()
+        let sweeper = try grid.map { try Sweep(grid: $0, validationSeeds: validation, testSeeds: testSeeds) }
         let original = try model.map(loadModel)
         let train = try FashionMNIST.load(split: .train, directory: data.directory)
         let test = try FashionMNIST.load(split: .test, directory: data.directory)
+        if let sweeper, let grid {
+            let reporter = PhaseReporter(prefix: "sweep")
+            let (points, chosen) = try sweeper.select(setup: { setup(seed: $0, spec: spec) }, train: train, test: test,
+                                                     progress: reporter.report)
+            reporter.finish()
+            printSweep(points, chosen: chosen)
+            if let json { try writeJSON(points, to: json + ".sweep.json") }
+            methods = [try MethodCatalog.make(grid.method, overrides: grid.overrides(at: chosen))]
+        }
         var outcomes: [ExperimentOutcome] = []
-        for seed in try seedList() {
-            var setup = ExperimentSetup(seed: seed, forget: spec)
-            setup.recipe.epochs = epochs
-            setup.trainSubset = trainSubset
-            setup.testSubset = testSubset
-            setup.cacheDirectory = URL(fileURLWithPath: cacheDir)
-            let experiment = try UnlearningExperiment(setup: setup, train: train, test: test)
+        for seed in testSeeds {
+            let experiment = try UnlearningExperiment(setup: setup(seed: seed, spec: spec), train: train, test: test)
             log("seed \(seed): forget \(experiment.data.task.forget.count), retain \(experiment.data.task.retain.count), "
                 + "held out \(experiment.data.task.heldOut.count); methods \(methods.map(\.name.rawValue).joined(separator: ", "))")
             let reporter = PhaseReporter(prefix: "seed \(seed)")
@@ -87,6 +113,15 @@ struct UnlearnCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: json).deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
             try document.jsonData().write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+    }
+
+    func printSweep(_ points: [SweepPoint], chosen: Int) {
+        print("sweep on validation seeds \(validationSeeds): mean Avg. Gap (per seed), time / Retrain's")
+        for (index, point) in points.enumerated() {
+            let gaps = point.gaps.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+            print(String(format: "%@ %6.2f  (%@)  %.2f  %@", index == chosen ? "→" : " ", point.meanGap, gaps,
+                         point.meanSeconds / max(point.retrainSeconds, 1e-9), point.label.isEmpty ? "base" : point.label))
         }
     }
 

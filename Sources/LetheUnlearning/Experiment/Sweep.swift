@@ -1,0 +1,58 @@
+import Foundation
+import LetheData
+
+/// One grid point's validation figures.
+public struct SweepPoint: Codable, Sendable {
+    public var label: String
+    /// Avg. Gap per validation seed, in seed order.
+    public var gaps: [Double]
+    public var meanGap: Double
+    public var meanSeconds: Double
+    /// Mean seconds of Retrain on the same seeds, for the time ratio.
+    public var retrainSeconds: Double
+    public var configuration: String
+}
+
+/// Hyperparameter selection as the protocol demands (ALGORITHMS.md, DECISIONS.md §13): every grid point runs on
+/// ≥ 2 validation seeds, the point with the smallest *mean* Avg. Gap wins, and only the winner runs on the test
+/// seeds. Nothing is chosen on a test seed.
+public struct Sweep {
+    public let grid: SweepGrid
+    public let validationSeeds: [UInt64]
+    public let testSeeds: [UInt64]
+
+    public init(grid: SweepGrid, validationSeeds: [UInt64] = [100, 101], testSeeds: [UInt64] = [1, 2, 3]) throws {
+        guard validationSeeds.count >= 2 else {
+            throw UnlearningError.invalidConfiguration(method: "sweep", reason: "select on at least 2 validation seeds")
+        }
+        guard Set(validationSeeds).isDisjoint(with: testSeeds) else {
+            throw UnlearningError.invalidConfiguration(method: "sweep", reason: "validation and test seeds overlap")
+        }
+        self.grid = grid
+        self.validationSeeds = validationSeeds
+        self.testSeeds = testSeeds
+    }
+
+    /// Runs every point on the validation seeds; returns the points in grid order and the index of the winner.
+    public func select(setup: (UInt64) -> ExperimentSetup, train: ImageDataset, test: ImageDataset,
+                       progress: PhaseProgress? = nil) throws -> (points: [SweepPoint], chosen: Int) {
+        let methods = try grid.points.indices.map { try MethodCatalog.make(grid.method, overrides: grid.overrides(at: $0)) }
+        var outcomes: [ExperimentOutcome] = []
+        for seed in validationSeeds {
+            let experiment = try UnlearningExperiment(setup: setup(seed), train: train, test: test)
+            outcomes.append(try experiment.run(methods: methods) { phase, fraction in
+                progress?("validation seed \(seed): \(phase)", fraction)
+            })
+        }
+        let points = grid.points.indices.map { index in
+            let gaps = outcomes.map { $0.methods[index].averageGap }
+            return SweepPoint(label: grid.points[index].label, gaps: gaps,
+                              meanGap: gaps.reduce(0, +) / Double(gaps.count),
+                              meanSeconds: outcomes.map { $0.methods[index].seconds }.reduce(0, +) / Double(gaps.count),
+                              retrainSeconds: outcomes.map(\.retrain.seconds).reduce(0, +) / Double(gaps.count),
+                              configuration: methods[index].configurationSummary)
+        }
+        let chosen = points.indices.min { points[$0].meanGap < points[$1].meanGap }!
+        return (points, chosen)
+    }
+}
