@@ -74,9 +74,11 @@ struct TrainCommand: ParsableCommand {
                                  testImages: testPositions.count, epochs: epochsRun,
                                  testAccuracy: evaluation.accuracy, trainSeconds: trainSeconds,
                                  seconds: Date().timeIntervalSince(started),
-                                 trainSamplesPerSecond: Double(positions.count * epochs) / trainSeconds)
-        print(String(format: "test accuracy %.2f%% on %d images; training %.1f s (%.0f samples/s)",
-                     result.testAccuracy, result.testImages, trainSeconds, result.trainSamplesPerSecond))
+                                 trainSamplesPerSecond: Double(positions.count * epochs) / trainSeconds,
+                                 peakResidentMiB: ProcessMemory.peakResidentMiB())
+        print(String(format: "test accuracy %.2f%% on %d images; training %.1f s (%.0f samples/s); peak memory %.0f MiB",
+                     result.testAccuracy, result.testImages, trainSeconds, result.trainSamplesPerSecond,
+                     result.peakResidentMiB))
         if let json { try writeJSON(result, to: json) }
     }
 }
@@ -92,10 +94,12 @@ struct TrainResult: Codable {
     var trainSeconds: Double
     var seconds: Double
     var trainSamplesPerSecond: Double
+    var peakResidentMiB: Double
 
     enum CodingKeys: String, CodingKey {
         case model, seed, epochs, seconds
         case trainImages = "train_images", testImages = "test_images", testAccuracy = "test_accuracy"
         case trainSeconds = "train_seconds", trainSamplesPerSecond = "train_samples_per_s"
+        case peakResidentMiB = "peak_rss_mib"
     }
 }
