@@ -41,6 +41,7 @@ public final class Ledger: JobStore, Sendable {
         try LedgerFileCheck.check(path: path, mode: mode)
         do {
             pool = try DatabasePool(path: path, configuration: Self.configuration())
+            try Self.makeWritesDurable(pool)
         } catch {
             throw Self.storageError(path: path, doing: "open", error)
         }
@@ -55,15 +56,26 @@ public final class Ledger: JobStore, Sendable {
         }
     }
 
-    /// The connection settings that make a returned write durable (see the type's documentation).
     private static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.label = "LetheLedger"
         configuration.busyMode = .timeout(busyTimeout)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         return configuration
+    }
+
+    /// Sets `synchronous = FULL` on the pool's one writer connection (the setting is per connection, and only the
+    /// writer commits) and reads it back. It must come after the pool's set-up: GRDB switches a pool to WAL with
+    /// `synchronous = NORMAL`, which may lose the last commits on power loss, and that would break the contract.
+    private static func makeWritesDurable(_ pool: DatabasePool) throws {
+        let level = try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard level == 2 else {
+            let reported = level.map(String.init) ?? "nothing"
+            throw JobStoreError.storage("\(pool.path): SQLite refused synchronous = FULL (reports \(reported)), so "
+                + "a recorded request could be lost on power loss; use a file system that supports fsync")
+        }
     }
 
     /// Runs `body` in one write transaction; errors other than `JobStoreError` become `.storage` naming `action`.

@@ -39,7 +39,8 @@ enum LedgerRows {
         let id: String = row["id"]
         guard let phase = JobPhase(rawValue: row["phase"]) else { throw damaged("jobs", id, "phase", row["phase"]) }
         let base: Int64 = row["base_model_version"]
-        var job = JobRecord(id: id, requestID: row["request_id"], phase: phase, baseModelVersion: UInt64(bitPattern: base),
+        var job = JobRecord(id: id, requestID: row["request_id"], phase: phase,
+                            baseModelVersion: UInt64(bitPattern: base),
                             modelHashBefore: row["model_hash_before"], configurationJSON: row["configuration_json"],
                             updatedAt: Date(timeIntervalSinceReferenceDate: row["updated_at"]))
         job.publishedModelVersion = (row["published_model_version"] as Int64?).map { UInt64(bitPattern: $0) }

@@ -8,7 +8,8 @@ extension LedgerStatus {
     /// One line per job (a request without a job yet gets one line), then the phase breakdown and any failure
     /// reason indented beneath it.
     public func table() -> String {
-        let header = ["REQUEST", "CLIENT", "SCOPE", "STATE", "JOB", "PHASE", "VERSIONS", "SECONDS", "HASH BEFORE→AFTER"]
+        let header = ["REQUEST", "CLIENT", "SCOPE", "STATE", "JOB", "PHASE", "VERSIONS", "SECONDS",
+                      "HASH BEFORE→AFTER"]
         var rows: [[String]] = []
         var notes: [Int: [String]] = [:]
         for request in requests {
