@@ -41,7 +41,7 @@ extension LedgerStatus {
     /// Pretty, key-sorted JSON; times as ISO 8601 so scripts need no knowledge of Foundation's reference date.
     public func json() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return try encoder.encode(self)
     }

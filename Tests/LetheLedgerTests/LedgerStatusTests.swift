@@ -68,7 +68,8 @@ import Testing
         let data = try status.json()
         let text = String(decoding: data, as: UTF8.self)
         for key in ["\"ledger_path\"", "\"unattached_jobs\"", "\"sample_ids\"", "\"phase_seconds\"",
-                    "\"model_hash_after\"", "\"failure_reason\"", "\"received_at\" : \"2026-"] {
+                    "\"model_hash_after\"", "\"failure_reason\"", "\"received_at\" : \"2026-",
+                    "\"ledger_path\" : \"/"] {
             #expect(text.contains(key), "missing \(key)")
         }
         let decoder = JSONDecoder()
