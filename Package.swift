@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian packages; installed by Deploy/setup.sh).
@@ -40,6 +41,11 @@ let package = Package(
         .target(name: "LetheFederation", dependencies: ["LetheUnlearning", "LetheWire", "LetheTensor"],
                 swiftSettings: cpuFlags),
 
+        // The deletion ledger: SQLite through GRDB (WAL, synchronous FULL), the durable `JobStore`.
+        .target(name: "LetheLedger",
+                dependencies: ["LetheFederation", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: cpuFlags),
+
         // The wire: protobuf schema (Proto/), ZeroMQ transport, and the C client proving the format language-neutral.
         .target(name: "LetheWire",
                 dependencies: ["LetheTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -53,6 +59,7 @@ let package = Package(
             name: "lethe",
             dependencies: [
                 "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport", "LetheWire", "LetheTransport",
+                "LetheLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,6 +79,7 @@ let package = Package(
                     dependencies: ["LetheWire", "LetheTransport", "LetheTensor", "CLetheClient", "lethe-c-client"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheCLITests", dependencies: ["lethe"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheLedgerTests", dependencies: ["LetheLedger", "LetheFederation"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",
                     dependencies: ["LetheUnlearning", "LetheNN", "LetheData", "LetheTensor", "LetheTestSupport"],

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import LetheFederation
+
+/// What `lethe status` shows: every request with its jobs, read from one snapshot of the ledger.
+///
+/// One snapshot matters because the coordinator may be writing while status reads: reading requests and jobs in
+/// separate transactions could show a job whose request is not listed yet. Encoded as JSON with snake_case keys.
+public struct LedgerStatus: Codable, Equatable, Sendable {
+    public var ledgerPath: String
+    public var requests: [RequestStatus]
+    /// Jobs whose request is not in the ledger (should not happen; shown rather than hidden).
+    public var unattachedJobs: [JobStatus]
+    public var latestModelVersion: UInt64?
+    public var latestModelSHA256: String?
+
+    enum CodingKeys: String, CodingKey {
+        case requests
+        case ledgerPath = "ledger_path", unattachedJobs = "unattached_jobs"
+        case latestModelVersion = "latest_model_version", latestModelSHA256 = "latest_model_sha256"
+    }
+}
+
+/// One deletion request and the jobs that served it (oldest first; usually one).
+public struct RequestStatus: Codable, Equatable, Sendable {
+    public var id: String
+    public var clientID: String
+    /// "samples", "class" or "client".
+    public var scopeKind: String
+    /// The sample ids, for a `samples` scope.
+    public var sampleIDs: [Int]?
+    /// The class, for a `class` scope.
+    public var classLabel: Int?
+    public var state: String
+    public var receivedAt: Date
+    public var jobs: [JobStatus]
+
+    /// A short human form of the scope: "3 samples", "class 4", "whole client".
+    public var scopeSummary: String {
+        switch scopeKind {
+        case "samples": return "\(sampleIDs?.count ?? 0) samples"
+        case "class": return "class \(classLabel.map(String.init) ?? "?")"
+        default: return "whole client"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, jobs
+        case clientID = "client_id", scopeKind = "scope", sampleIDs = "sample_ids", classLabel = "class"
+        case receivedAt = "received_at"
+    }
+
+    init(_ request: DeletionRequestRecord, jobs: [JobStatus]) {
+        id = request.id
+        clientID = request.clientID
+        switch request.scope {
+        case .samples(let ids): scopeKind = "samples"; sampleIDs = ids
+        case .wholeClass(let label): scopeKind = "class"; classLabel = label
+        case .wholeClient: scopeKind = "client"
+        }
+        state = request.state.rawValue
+        receivedAt = request.receivedAt
+        self.jobs = jobs
+    }
+}
+
+/// One unlearning job as status reports it: phase, versions, per-phase seconds, hashes, failure.
+public struct JobStatus: Codable, Equatable, Sendable {
+    public var id: String
+    public var requestID: String
+    public var phase: String
+    public var baseModelVersion: UInt64
+    public var publishedModelVersion: UInt64?
+    public var modelHashBefore: String
+    public var modelHashAfter: String?
+    /// Seconds per finished phase, listed in the job's phase order.
+    public var phaseSeconds: [PhaseSeconds]
+    public var totalSeconds: Double
+    public var phaseBytes: [String: UInt64]
+    public var metricsJSON: String?
+    public var failureReason: String?
+    public var updatedAt: Date
+
+    public struct PhaseSeconds: Codable, Equatable, Sendable {
+        public var phase: String
+        public var seconds: Double
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, phase
+        case requestID = "request_id", baseModelVersion = "base_model_version"
+        case publishedModelVersion = "published_model_version", modelHashBefore = "model_hash_before"
+        case modelHashAfter = "model_hash_after", phaseSeconds = "phase_seconds", totalSeconds = "total_seconds"
+        case phaseBytes = "phase_bytes", metricsJSON = "metrics_json", failureReason = "failure_reason"
+        case updatedAt = "updated_at"
+    }
+
+    init(_ job: JobRecord) {
+        id = job.id
+        requestID = job.requestID
+        phase = job.phase.rawValue
+        baseModelVersion = job.baseModelVersion
+        publishedModelVersion = job.publishedModelVersion
+        modelHashBefore = job.modelHashBefore
+        modelHashAfter = job.modelHashAfter
+        phaseSeconds = Self.ordered(job.phaseSeconds)
+        totalSeconds = job.phaseSeconds.values.reduce(0, +)
+        phaseBytes = job.phaseBytes
+        metricsJSON = job.metricsJSON
+        failureReason = job.failureReason
+        updatedAt = job.updatedAt
+    }
+
+    /// Known phases in protocol order, then any other names alphabetically (a newer coordinator's phases).
+    static func ordered(_ seconds: [String: Double]) -> [PhaseSeconds] {
+        let rank = Dictionary(uniqueKeysWithValues: JobPhase.allCases.enumerated().map { ($1.rawValue, $0) })
+        return seconds.sorted { a, b in
+            let (ra, rb) = (rank[a.key] ?? Int.max, rank[b.key] ?? Int.max)
+            return ra != rb ? ra < rb : a.key < b.key
+        }.map { PhaseSeconds(phase: $0.key, seconds: $0.value) }
+    }
+}
+
+extension LedgerStatus {
+    /// Groups jobs under their requests (both oldest first).
+    public init(ledgerPath: String, requests: [DeletionRequestRecord], jobs: [JobRecord],
+                latest: ModelVersionRecord?) {
+        let byRequest = Dictionary(grouping: jobs, by: \.requestID)
+        let known = Set(requests.map(\.id))
+        self.ledgerPath = ledgerPath
+        self.requests = requests.map { RequestStatus($0, jobs: (byRequest[$0.id] ?? []).map(JobStatus.init)) }
+        unattachedJobs = jobs.filter { !known.contains($0.requestID) }.map(JobStatus.init)
+        latestModelVersion = latest?.version
+        latestModelSHA256 = latest?.sha256
+    }
+}
+
+extension Ledger {
+    /// Everything `lethe status` shows, from one read transaction (consistent while the coordinator writes).
+    public func status() throws -> LedgerStatus {
+        try read("read the ledger status") { db in
+            LedgerStatus(ledgerPath: path, requests: try Self.requests(db), jobs: try Self.jobs(db),
+                         latest: try Self.latestModelVersion(db))
+        }
+    }
+}
