@@ -71,6 +71,7 @@ func maxPool2x2Forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Floa
 /// Max-pooling backward: routes each output gradient to the input position that won. `dx` is overwritten.
 public func maxPoolBackward(_ dy: UnsafePointer<Float>, argmax: UnsafePointer<Int32>,
                             _ dx: UnsafeMutablePointer<Float>, _ g: PoolingGeometry) {
+    if g.size == 2 && g.stride == 2 { return maxPool2x2Backward(dy, argmax: argmax, dx, g) }
     dx.update(repeating: 0, count: g.planes * g.height * g.width)
     // Windows never overlap when stride ≥ size, so each plane's outputs touch only that plane: split by plane.
     let perPlane = g.outputHeight * g.outputWidth
@@ -80,6 +81,36 @@ public func maxPoolBackward(_ dy: UnsafePointer<Float>, argmax: UnsafePointer<In
         }
     } else {
         for o in 0..<g.outputCount { dx[Int(argmax[o])] += dy[o] }
+    }
+}
+
+/// The 2×2, stride-2 backward writes every input element exactly once (the gradient where it won, else 0), plane by
+/// plane over the workers, instead of a memset followed by a scatter.
+func maxPool2x2Backward(_ dy: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, _ dx: UnsafeMutablePointer<Float>,
+                        _ g: PoolingGeometry) {
+    let (pOut, qOut, w, plane) = (g.outputHeight, g.outputWidth, g.width, g.height * g.width)
+    parallelRanges(g.planes) { _, planes in
+        for c in planes {
+            let base = dx + c * plane
+            // Rows and columns past the last full window (odd extents) receive no gradient.
+            if g.height > 2 * pOut { (base + 2 * pOut * w).update(repeating: 0, count: (g.height - 2 * pOut) * w) }
+            for p in 0..<pOut {
+                let top = c * plane + 2 * p * w
+                var o = (c * pOut + p) * qOut
+                for q in 0..<qOut {
+                    let i0 = top + 2 * q, winner = Int(argmax[o]), gradient = dy[o]
+                    dx[i0] = winner == i0 ? gradient : 0
+                    dx[i0 + 1] = winner == i0 + 1 ? gradient : 0
+                    dx[i0 + w] = winner == i0 + w ? gradient : 0
+                    dx[i0 + w + 1] = winner == i0 + w + 1 ? gradient : 0
+                    o += 1
+                }
+                if w > 2 * qOut {
+                    dx[top + 2 * qOut] = 0
+                    dx[top + w + 2 * qOut] = 0
+                }
+            }
+        }
     }
 }
 

@@ -29,6 +29,7 @@ import Testing
         let cases: [(Layer, [Int])] = [
             (ReLU(), [3, 4, 5]),
             (MaxPool2d(size: 2), [2, 3, 6, 6]),
+            (MaxPool2d(size: 2), [2, 2, 7, 5]),
             (MaxPool2d(size: 3, stride: 2), [2, 2, 7, 7]),
             (AvgPool2d(size: 2), [2, 3, 6, 4]),
             (Flatten(), [3, 2, 2, 2]),
