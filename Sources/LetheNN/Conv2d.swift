@@ -56,27 +56,30 @@ public final class Conv2d: Layer {
         guard let g = geometry else { preconditionFailure("\(name).backward called before forward") }
         precondition(dOutput.shape == [outChannels, g.batch, g.outputHeight, g.outputWidth],
                      "\(name) gradient shape \(dOutput.shape) does not match its output")
-        var dInput: Tensor? = needsInputGradient ? Tensor(shape: [inChannels, g.batch, g.height, g.width]) : nil
+        guard needsInputGradient else {
+            accumulateGradients(dOutput, dInput: nil, g)
+            return nil
+        }
+        // col2im writes every element of dInput, so it needs no zero fill.
+        return Tensor(shape: [inChannels, g.batch, g.height, g.width]) { dx in
+            accumulateGradients(dOutput, dInput: dx.baseAddress!, g)
+        }
+    }
+
+    /// dW += dY·colᵀ, db += Σ dY and, when asked, dInput = col2im(Wᵀ·dY).
+    private func accumulateGradients(_ dOutput: Tensor, dInput: UnsafeMutablePointer<Float>?, _ g: ConvolutionGeometry) {
         let w = weight, b = bias
         dOutput.withUnsafePointer { dy in
             parameters.values.withUnsafeBufferPointer { theta in
                 parameters.gradients.withUnsafeMutableBufferPointer { grad in
                     columns.withUnsafeMutableBufferPointer { col in
-                        let dW = grad.baseAddress! + w.offset, dB = grad.baseAddress! + b.offset
-                        if dInput != nil {
-                            dInput!.withUnsafeMutablePointer { dx in
-                                conv2dBackward(dOutput: dy, weight: theta.baseAddress! + w.offset, columns: col.baseAddress!,
-                                               dWeight: dW, dBias: dB, dInput: dx, geometry: g)
-                            }
-                        } else {
-                            conv2dBackward(dOutput: dy, weight: theta.baseAddress! + w.offset, columns: col.baseAddress!,
-                                           dWeight: dW, dBias: dB, dInput: nil, geometry: g)
-                        }
+                        conv2dBackward(dOutput: dy, weight: theta.baseAddress! + w.offset, columns: col.baseAddress!,
+                                       dWeight: grad.baseAddress! + w.offset, dBias: grad.baseAddress! + b.offset,
+                                       dInput: dInput, geometry: g)
                     }
                 }
             }
         }
-        return dInput
     }
 
     /// Multiply-adds per sample for a given input plane (the geometry is known only after a forward pass).
