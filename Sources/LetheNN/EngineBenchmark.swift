@@ -71,3 +71,36 @@ extension EngineBenchmark {
         return model.layers.indices.map { (model.layers[$0].name, forward[$0], backward[$0]) }
     }
 }
+
+extension EngineBenchmark {
+    /// Milliseconds per call of the memory-bound kernels of cnn-small at `batchSize`, on preallocated buffers (no
+    /// allocation inside the timing), next to the cost of allocating and filling a fresh buffer of the same size.
+    public static func kernelTimings(batchSize: Int = 128, repeats: Int = 20) -> [(kernel: String, milliseconds: Double)] {
+        let planes = 32 * batchSize
+        let pooling = PoolingGeometry(planes: planes, height: 28, width: 28, size: 2, stride: 2)
+        let conv2 = ConvolutionGeometry(channels: 32, filters: 64, batch: batchSize, height: 14, width: 14,
+                                        kernelHeight: 3, kernelWidth: 3, padding: 1)
+        var input = [Float](repeating: 1, count: planes * 784)
+        for i in input.indices { input[i] = Float(i % 97) }
+        var output = [Float](repeating: 0, count: pooling.outputCount)
+        var argmax = [Int32](repeating: 0, count: pooling.outputCount)
+        var dx = [Float](repeating: 0, count: planes * 784)
+        var columns = [Float](repeating: 0, count: conv2.patchSize * conv2.columnCount)
+        var image = [Float](repeating: 0.5, count: 32 * batchSize * 196)
+        func measure(_ name: String, _ body: () -> Void) -> (String, Double) {
+            body()
+            return (name, time { for _ in 0..<repeats { body() } } * 1000 / Double(repeats))
+        }
+        return [
+            measure("maxpool 2x2 forward [32,N,28,28]") {
+                maxPoolForward(input, &output, argmax: &argmax, pooling)
+            },
+            measure("maxpool 2x2 backward") { maxPoolBackward(output, argmax: argmax, &dx, pooling) },
+            measure("relu forward, same size") { input.withUnsafeBufferPointer { x in
+                dx.withUnsafeMutableBufferPointer { reluForward(x.baseAddress!, $0.baseAddress!, count: x.count) } } },
+            measure("allocate + fill same size") { _ = [Float](repeating: 0, count: planes * 784) },
+            measure("im2col conv2 [288, N*196]") { im2col(image, &columns, conv2) },
+            measure("col2im conv2") { col2im(columns, &image, conv2) },
+        ]
+    }
+}

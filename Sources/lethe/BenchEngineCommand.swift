@@ -33,6 +33,9 @@ struct BenchEngineCommand: ParsableCommand {
           peak RSS   \(String(format: "%.0f", peak)) MiB
         """)
         if profile {
+            for row in EngineBenchmark.kernelTimings(batchSize: batch) {
+                print(String(format: "  kernel %-36@ %7.2f ms", row.kernel as NSString, row.milliseconds))
+            }
             for row in EngineBenchmark.layerProfile(batchSize: batch) {
                 print(String(format: "  %-14@ forward %7.2f ms   backward %7.2f ms", row.layer as NSString,
                              row.forward * 1000, row.backward * 1000))
