@@ -73,9 +73,10 @@ public struct UnlearningJob: Sendable {
         UInt64(JobPhase.allCases.firstIndex(of: phase)! + 1)
     }
 
-    /// Adds bytes sent or received on the job's behalf to the current phase's tally.
-    public mutating func addBytes(_ count: Int) {
-        record.phaseBytes[record.phase.rawValue, default: 0] += UInt64(count)
+    /// Adds bytes sent or received on the job's behalf to the current phase's tally, under the keys
+    /// "<phase>.sent" and "<phase>.received" of `JobRecord.phaseBytes`.
+    public mutating func addBytes(_ count: Int, sent: Bool) {
+        record.phaseBytes["\(record.phase.rawValue).\(sent ? "sent" : "received")", default: 0] += UInt64(count)
     }
 
     /// The one entry point: applies `event` and returns what the node must do, in order.
