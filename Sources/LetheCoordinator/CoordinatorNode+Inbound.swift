@@ -87,13 +87,19 @@ extension CoordinatorNode {
         send(.welcome(welcome), to: client, jobID: "", round: 0, replyTo: replyTo)
         for body in ModelWeightsWire.bodies(version: modelVersion, weights: currentWeightsForClients,
                                             maxElements: maxElements) {
-            send(body, to: client, jobID: "", round: 0)
+            // Job messages need a job id (WireCodec); outside a deletion job the model belongs to "train".
+            send(body, to: client, jobID: job?.request.id ?? "train", round: 0)
         }
         if comeback { try jobEvent(.clientReturned(client, now: now)) }
     }
 
     private func receiveTrainUpdate(_ update: Lethe_V1_TrainUpdate, from sender: ClientID, peer: PeerID,
                                     envelope: Lethe_V1_Envelope, size: Int) throws {
+        guard training?.round != nil else {
+            refuse(peer, code: .staleRound, envelope: envelope,
+                   reason: "no training round is running; round \(envelope.round) is over (a replay or a straggler)")
+            return
+        }
         training?.report.bytesReceived += UInt64(size)
         let parameters: Tensor
         do {
