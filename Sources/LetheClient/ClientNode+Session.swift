@@ -27,6 +27,7 @@ extension ClientNode {
     /// Welcome: adopt the coordinator's liveness contract and message size limit.
     func handleWelcome(_ welcome: Lethe_V1_Welcome, state: inout ClientState) -> [Lethe_V1_Envelope] {
         state.welcome = welcome
+        state.welcomeCount += 1
         log("welcomed: heartbeat every \(welcome.heartbeatIntervalMs) ms, liveness \(welcome.liveness), "
             + "coordinator model version \(welcome.modelVersion)")
         return []

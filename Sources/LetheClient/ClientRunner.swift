@@ -7,8 +7,9 @@ import LetheWire
 /// the worker produced, and keeps heartbeating while a long phase trains, so the coordinator never mistakes a busy
 /// client for a dead one.
 ///
-/// Liveness (zguide's Paranoid Pirate): when nothing arrives from the coordinator for `liveness` heartbeat
-/// intervals, the client says Hello again, which is how it rejoins a coordinator restarted from its ledger.
+/// Registration and liveness (zguide's Paranoid Pirate): the client repeats Hello every heartbeat interval until a
+/// Welcome answers it, and when nothing arrives from the coordinator for `liveness` intervals it says Hello again,
+/// which is how it rejoins a coordinator restarted from its ledger.
 public final class ClientRunner: @unchecked Sendable {
     private let node: ClientNode
     private let transport: MessageTransport
@@ -21,6 +22,7 @@ public final class ClientRunner: @unchecked Sendable {
     private var pending = 0
     private var stopRequested = false
     private var contract: (intervalMs: UInt32, liveness: UInt32)
+    private var welcomes = 0
     /// Used only by the loop's thread.
     private var nextMessageNumber: UInt64 = 1
     private var heartbeatSequence: UInt64 = 0
@@ -44,13 +46,14 @@ public final class ClientRunner: @unchecked Sendable {
     public func run() {
         let clock = ContinuousClock()
         enqueue { node, state in [node.hello(state)] }
-        var lastHeard = clock.now, lastHello = clock.now, nextBeat = clock.now
+        var lastHeard = clock.now, lastHello = clock.now, welcomesAtHello = 0
+        var lastBeat = clock.now
         while !lock.withLock({ stopRequested }) {
             flush()
             let (intervalMs, liveness) = lock.withLock { contract }
             let interval = Duration.milliseconds(Int64(intervalMs))
             let busy = lock.withLock { pending > 0 || !outbox.isEmpty }
-            let wait = busy ? Duration.milliseconds(5) : min(.milliseconds(100), max(.zero, nextBeat - clock.now))
+            let wait = busy ? Duration.milliseconds(5) : min(.milliseconds(100), max(.zero, lastBeat + interval - clock.now))
             do {
                 if let message = try transport.receive(timeout: wait) {
                     lastHeard = clock.now
@@ -62,15 +65,19 @@ public final class ClientRunner: @unchecked Sendable {
             } catch {
                 node.log("receive failed: \(error)")
             }
-            if clock.now >= nextBeat {
+            if clock.now - lastBeat >= interval {
                 heartbeatSequence += 1
                 let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
                 send(node.heartbeat(sequence: heartbeatSequence, sentUnixMs: now))
-                nextBeat = clock.now + interval
+                lastBeat = clock.now
             }
             let silence = interval * Int(liveness)
-            if clock.now - lastHeard > silence, clock.now - lastHello > silence {
-                node.log("no word from the coordinator for \(silence); saying Hello again")
+            let welcomed = lock.withLock { welcomes } > welcomesAtHello
+            let unanswered = !welcomed && clock.now - lastHello > interval
+            let silent = clock.now - lastHeard > silence && clock.now - lastHello > silence
+            if unanswered || silent {
+                if silent { node.log("no word from the coordinator for \(silence); saying Hello again") }
+                welcomesAtHello = lock.withLock { welcomes }
                 enqueue { node, state in [node.hello(state)] }
                 lastHello = clock.now
             }
@@ -99,10 +106,11 @@ public final class ClientRunner: @unchecked Sendable {
         lock.withLock { pending += 1 }
         worker.async { [self] in
             let replies = work(node, &state)
-            let welcome = state.welcome
+            let (welcome, count) = (state.welcome, state.welcomeCount)
             lock.withLock {
                 outbox += replies
                 pending -= 1
+                welcomes = count
                 if let welcome { contract = (welcome.heartbeatIntervalMs, welcome.liveness) }
             }
         }

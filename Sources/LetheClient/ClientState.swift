@@ -11,6 +11,8 @@ public struct ClientState: Sendable {
     public internal(set) var parameters: [Float] = []
     /// The coordinator's liveness contract, once welcomed.
     public internal(set) var welcome: Lethe_V1_Welcome?
+    /// Welcomes received so far: the runner says Hello again until this grows (a lost Hello is retried).
+    public internal(set) var welcomeCount = 0
     /// Local positions deleted by accepted requests: never trained on again, never counted as retained.
     public internal(set) var deletedPositions: Set<Int> = []
     /// Deletion requests this client has answered, by request id.

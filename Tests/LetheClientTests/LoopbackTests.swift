@@ -18,14 +18,16 @@ final class LoopbackCoordinator {
 
     func sendRaw(_ bytes: Data) throws { try transport.send([bytes], to: try #require(peer)) }
 
-    /// The next non-heartbeat envelope from the client (heartbeats are counted), or nil after `timeout`.
-    func next(timeout: Duration = .seconds(20)) throws -> Lethe_V1_Envelope? {
+    /// The next envelope from the client other than heartbeats (counted) and, with `skipHellos`, repeated Hellos
+    /// (a client repeats Hello until welcomed), or nil after `timeout`.
+    func next(timeout: Duration = .seconds(20), skipHellos: Bool = true) throws -> Lethe_V1_Envelope? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard let message = try transport.receive(timeout: .milliseconds(100)) else { continue }
             peer = message.peer
             let envelope = try WireCodec.decode(message.frames[0])
             if case .heartbeat = envelope.body { heartbeats += 1; continue }
+            if skipHellos, case .hello = envelope.body { continue }
             return envelope
         }
         return nil
@@ -33,7 +35,7 @@ final class LoopbackCoordinator {
 
     /// Registration, a training round, a malformed message, a deletion and an evaluation, in protocol order.
     func runScript() throws {
-        guard case .hello(let hello) = try next()?.body else { Issue.record("no Hello"); return }
+        guard case .hello(let hello) = try next(skipHellos: false)?.body else { Issue.record("no Hello"); return }
         #expect(hello.sampleCount == 48)
         var welcome = Lethe_V1_Welcome()
         (welcome.heartbeatIntervalMs, welcome.liveness, welcome.maxMessageBytes) = (50, 20, 64 << 20)
@@ -91,20 +93,39 @@ func serve(_ runner: ClientRunner, during script: () throws -> Void) rethrows {
         try serve(ClientRunner(node: makeNode(), transport: dealer)) { try coordinator.runScript() }
     }
 
-    @Test func silenceFromTheCoordinatorTriggersANewHello() throws {
-        let network = InProcessNetwork()
-        let server = try network.bind("coordinator")
+    func quickRunner(_ network: InProcessNetwork, intervalMs: UInt32) throws -> ClientRunner {
         let client = try network.connect("coordinator", identity: PeerID(Data("client-0".utf8)))
         var configuration = testConfiguration("client-0")
-        (configuration.heartbeatIntervalMs, configuration.liveness) = (20, 2)
-        let runner = ClientRunner(node: ClientNode(data: makeNode().data, configuration: configuration),
-                                  transport: client)
-        let coordinator = LoopbackCoordinator(server)
-        try serve(runner) {
-            guard case .hello = try coordinator.next()?.body else { Issue.record("no first Hello"); return }
-            guard case .hello = try coordinator.next(timeout: .seconds(5))?.body else {
+        (configuration.heartbeatIntervalMs, configuration.liveness) = (intervalMs, 2)
+        return ClientRunner(node: ClientNode(data: makeNode().data, configuration: configuration), transport: client)
+    }
+
+    @Test func anUnansweredHelloIsRepeated() throws {
+        let network = InProcessNetwork()
+        let coordinator = LoopbackCoordinator(try network.bind("coordinator"))
+        try serve(try quickRunner(network, intervalMs: 20)) {
+            for attempt in 1...2 {
+                guard case .hello = try coordinator.next(timeout: .seconds(5), skipHellos: false)?.body else {
+                    Issue.record("no Hello number \(attempt)"); return
+                }
+            }
+        }
+    }
+
+    /// After a Welcome, silence for `liveness` intervals makes the client register again (coordinator restarts).
+    @Test func silenceAfterWelcomeTriggersANewHello() throws {
+        let network = InProcessNetwork()
+        let coordinator = LoopbackCoordinator(try network.bind("coordinator"))
+        try serve(try quickRunner(network, intervalMs: 500)) {
+            guard case .hello = try coordinator.next(skipHellos: false)?.body else { Issue.record("no Hello"); return }
+            var welcome = Lethe_V1_Welcome()
+            (welcome.heartbeatIntervalMs, welcome.liveness, welcome.maxMessageBytes) = (20, 2, 1 << 20)
+            try coordinator.send(.welcome(welcome))
+            let sent = ContinuousClock.now
+            guard case .hello = try coordinator.next(timeout: .seconds(5), skipHellos: false)?.body else {
                 Issue.record("no second Hello after silence"); return
             }
+            #expect(ContinuousClock.now - sent >= .milliseconds(40))
         }
     }
 }
