@@ -40,6 +40,12 @@ let package = Package(
         .target(name: "LetheFederation", dependencies: ["LetheUnlearning", "LetheWire", "LetheTensor"],
                 swiftSettings: cpuFlags),
 
+        // The client node: one handler per message kind, calling LetheUnlearning on its local data.
+        .target(name: "LetheClient",
+                dependencies: ["LetheFederation", "LetheWire", "LetheUnlearning", "LetheData", "LetheTransport", "LetheNN",
+                               "LetheTensor"],
+                swiftSettings: cpuFlags),
+
         // The wire: protobuf schema (Proto/), ZeroMQ transport, and the C client proving the format language-neutral.
         .target(name: "LetheWire",
                 dependencies: ["LetheTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -56,7 +62,7 @@ let package = Package(
             name: "lethe",
             dependencies: [
                 "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport", "LetheWire", "LetheTransport",
-                "LetheFederation", "LetheCoordinator",
+                "LetheFederation", "LetheCoordinator", "LetheClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,6 +86,10 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheCoordinatorTests",
                     dependencies: ["LetheCoordinator", "LetheFederation", "LetheWire", "LetheTransport", "LetheTensor"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "LetheClientTests",
+                    dependencies: ["LetheClient", "LetheWire", "LetheTransport", "LetheUnlearning", "LetheData", "LetheNN",
+                                   "LetheTensor"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",

@@ -7,7 +7,7 @@ struct Lethe: ParsableCommand {
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
-                      ForgetCommand.self, BenchCommand.self]
+                      ClientCommand.self, ForgetCommand.self, BenchCommand.self]
     )
 }
 
