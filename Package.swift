@@ -40,10 +40,14 @@ let package = Package(
         // The federation: pure rules (no sockets, no files, no wall clock), then storage and the nodes.
         .target(name: "LetheFederation", dependencies: ["LetheUnlearning", "LetheWire", "LetheTensor"],
                 swiftSettings: cpuFlags),
-
         // The deletion ledger: SQLite through GRDB (WAL, synchronous FULL), the durable `JobStore`.
         .target(name: "LetheLedger",
                 dependencies: ["LetheFederation", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: cpuFlags),
+        // The client node: one handler per message kind, calling LetheUnlearning on its local data.
+        .target(name: "LetheClient",
+                dependencies: ["LetheFederation", "LetheWire", "LetheUnlearning", "LetheData", "LetheTransport", "LetheNN",
+                               "LetheTensor"],
                 swiftSettings: cpuFlags),
 
         // The wire: protobuf schema (Proto/), ZeroMQ transport, and the C client proving the format language-neutral.
@@ -51,6 +55,9 @@ let package = Package(
                 dependencies: ["LetheTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: cpuFlags),
         .target(name: "LetheTransport", dependencies: ["CZeroMQ"], swiftSettings: cpuFlags),
+        .target(name: "LetheCoordinator",
+                dependencies: ["LetheFederation", "LetheWire", "LetheTransport", "LetheTensor"],
+                swiftSettings: cpuFlags),
         .target(name: "CLetheClient", linkerSettings: [.linkedLibrary("protobuf-c"), .linkedLibrary("zmq")]),
         .executableTarget(name: "lethe-c-client", dependencies: ["CLetheClient"]),
 
@@ -59,7 +66,7 @@ let package = Package(
             name: "lethe",
             dependencies: [
                 "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport", "LetheWire", "LetheTransport",
-                "LetheLedger",
+                "LetheLedger", "LetheFederation", "LetheCoordinator", "LetheClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,6 +87,16 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheCLITests", dependencies: ["lethe"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheLedgerTests", dependencies: ["LetheLedger", "LetheFederation"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheFederationTests",
+                    dependencies: ["LetheFederation", "LetheWire", "LetheTensor", "LetheUnlearning"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "LetheCoordinatorTests",
+                    dependencies: ["LetheCoordinator", "LetheFederation", "LetheWire", "LetheTransport", "LetheTensor"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "LetheClientTests",
+                    dependencies: ["LetheClient", "LetheWire", "LetheTransport", "LetheUnlearning", "LetheData", "LetheNN",
+                                   "LetheTensor"],
+                    swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",
                     dependencies: ["LetheUnlearning", "LetheNN", "LetheData", "LetheTensor", "LetheTestSupport"],

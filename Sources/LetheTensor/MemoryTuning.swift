@@ -7,11 +7,14 @@ public enum MemoryTuning {
     /// them to the OS and the next allocation pays ~1,000 page faults per 4 MB: measured here, it cut the wire codec
     /// stream from ~2 GB/s to ~0.75 GB/s and showed as heavy system time in training. Call once at start-up.
     /// `mallopt` is looked up at run time: Swift's Glibc module does not import <malloc.h>.
-    public static func keepLargeBuffers() {
+    /// - Returns: whether both settings were accepted.
+    @discardableResult
+    public static func keepLargeBuffers() -> Bool {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return }
+        guard let symbol = dlsym(nil, "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
-        _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+        let mmap = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
+        let trim = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+        return mmap == 1 && trim == 1
     }
 }

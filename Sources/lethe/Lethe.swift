@@ -7,8 +7,8 @@ struct Lethe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, StatusCommand.self,
-                      BenchCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
+                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, BenchCommand.self]
     )
 
     /// Every command churns multi-megabyte buffers; keep glibc from returning them to the OS between uses

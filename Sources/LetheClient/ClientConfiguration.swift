@@ -1,0 +1,26 @@
+import LetheUnlearning
+import LetheWire
+
+/// Everything a client node is told at start-up that does not come over the wire.
+public struct ClientConfiguration: Sendable {
+    /// The client id: the envelope sender id, and the name deletion requests target ([A-Za-z0-9._:-], 1–64 chars).
+    public var clientID: String
+    /// Reported in Hello so operators can spot mixed versions.
+    public var softwareVersion = "lethe-client/1"
+    /// The WS-SCL reading run by the phases; each PhaseRequest overrides its stage's epochs and learning rate.
+    public var wsscl = WSSCLConfiguration()
+    /// Bounds every incoming message is validated against.
+    public var limits = WireLimits.default
+    /// With noise requested, features are clipped to this L2 norm first, so the Gaussian mechanism's sensitivity
+    /// (B for Σh, B² for Σh²) is bounded and the reported (ε, δ) is meaningful.
+    public var featureClipNorm: Float = 20
+    /// δ at which the client states ε for noised statistics.
+    public var privacyDelta = 1e-5
+    /// Heartbeat interval and liveness used until the coordinator's Welcome says otherwise.
+    public var heartbeatIntervalMs: UInt32 = 1000
+    public var liveness: UInt32 = 5
+    /// Incoming message numbers whose replies are kept, so a replayed request is answered without re-running it.
+    public var replayWindow = 64
+
+    public init(clientID: String) { self.clientID = clientID }
+}

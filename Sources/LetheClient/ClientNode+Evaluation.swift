@@ -1,0 +1,49 @@
+import Foundation
+import LetheNN
+import LetheUnlearning
+import LetheWire
+
+/// Verification (ARCHITECTURE.md step 7): the client judges a model on data only it holds.
+extension ClientNode {
+    /// EvalRequest: UA on the request's local forget data (holders only; 0 otherwise), RA on the retained data,
+    /// TA on the local test slice (without the forgotten class for a class-wise deletion, as
+    /// `EvaluationData.excludingClass` does centrally), and SalUn's MIA-efficacy on the forget data with the
+    /// retained data as members and the test slice as non-members (`UnlearningEvaluator`'s recipe).
+    func handleEvalRequest(_ request: Lethe_V1_EvalRequest, _ message: Lethe_V1_Envelope,
+                           state: ClientState) throws -> [Lethe_V1_Envelope] {
+        let started = Date()
+        let model = try loadModel(state, version: request.modelVersion, for: "eval_request")
+        let job = state.deletions[request.requestID].flatMap { $0.isHolder ? $0 : nil }
+        let metrics = try evaluate(model, forget: job?.forgetPositions ?? [],
+                                   retained: state.retainedPositions(count: data.train.count),
+                                   excludedClass: job?.forgottenClass ?? state.deletions[request.requestID]?.forgottenClass)
+        var report = Lethe_V1_EvalReport()
+        report.requestID = request.requestID
+        report.modelVersion = request.modelVersion
+        report.metrics = metrics.wire
+        report.seconds = Date().timeIntervalSince(started)
+        log(String(format: "eval %@ version %llu: UA %.2f RA %.2f TA %.2f MIA %.2f (forget %llu, retain %llu, test %llu)",
+                   request.requestID, request.modelVersion, metrics.ua, metrics.ra, metrics.ta, metrics.mia,
+                   metrics.forgetSamples, metrics.retainSamples, metrics.testSamples))
+        return [reply(to: message, .evalReport(report))]
+    }
+
+    /// The four figures on local data; a figure whose data is absent here is 0 with a 0 sample count beside it.
+    func evaluate(_ model: Sequential, forget: [Int], retained: [Int], excludedClass: Int?) throws -> WireMetrics {
+        let forgetEval = Evaluator.evaluate(model, on: data.train, positions: forget)
+        let retainEval = Evaluator.evaluate(model, on: data.train, positions: retained)
+        let testEval = Evaluator.evaluate(model, on: data.test, positions: Array(0..<data.test.count))
+        let counted = (0..<data.test.count).filter { excludedClass == nil || Int(data.test.labels[$0]) != excludedClass }
+        let correct = counted.filter { testEval.predictions[$0] == Int(testEval.labels[$0]) }.count
+        var mia = 0.0
+        if !forget.isEmpty, !retained.isEmpty, !counted.isEmpty {
+            let members = Array(retainEval.trueLabelProbabilities.prefix(data.test.count))
+            mia = try MembershipInference().efficacy(members: members, nonMembers: testEval.trueLabelProbabilities,
+                                                     forget: forgetEval.trueLabelProbabilities)
+        }
+        return WireMetrics(ua: forget.isEmpty ? 0 : 100 - forgetEval.accuracy, ra: retainEval.accuracy,
+                           ta: counted.isEmpty ? 0 : 100 * Double(correct) / Double(counted.count), mia: mia,
+                           forgetSamples: UInt64(forget.count), retainSamples: UInt64(retained.count),
+                           testSamples: UInt64(counted.count))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import LetheNN
+import LetheWire
+
+/// A federated client: its private data, its configuration and one handler per message kind of the protocol
+/// (/work/federation-contract.md). Handlers are functions from (state, message) to (state, replies); the node
+/// itself holds only what never changes plus a scratch model the handlers load weights into, so it is used by one
+/// thread at a time (`ClientRunner` gives it a serial worker).
+public final class ClientNode {
+    public let data: ClientData
+    public let configuration: ClientConfiguration
+    /// Scratch model of the protocol's architecture; handlers copy the state's parameters in before using it.
+    let model: Sequential
+    let log: @Sendable (String) -> Void
+
+    /// - Parameter log: receives one line per protocol step (phase, round, counts, seconds).
+    public init(data: ClientData, configuration: ClientConfiguration, architecture: Architecture = .cnnSmall,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.data = data
+        self.configuration = configuration
+        self.model = architecture.build(seed: 0, inputChannels: data.train.channels, classes: data.classCount)
+        self.log = log
+    }
+
+    /// Number of weights of the model (the length of every parameter vector, mask and dense saliency report).
+    public var parameterCount: Int { model.parameters.count }
+
+    /// Decodes and validates raw bytes, then handles the envelope. Invalid bytes get an `Error` reply and leave the
+    /// state unchanged, so a malformed, oversized or NaN-carrying message never stops the node.
+    public func handle(_ bytes: Data, state: ClientState) -> (state: ClientState, replies: [Lethe_V1_Envelope]) {
+        do {
+            let envelope = try WireCodec.decode(bytes, limits: configuration.limits)
+            return handle(envelope, state: state)
+        } catch {
+            // The sender's message number is unknown when validation failed, so the reply answers number 0.
+            log("refused an invalid message: \(error)")
+            return (state, [envelope(jobID: "", round: 0, replyTo: 0, body: .error(error.errorBody()))])
+        }
+    }
+
+    /// Handles an envelope that passed `WireCodec.decode`. A replayed message number gets the stored replies; a
+    /// refused message gets an `Error` reply and leaves the state unchanged.
+    public func handle(_ message: Lethe_V1_Envelope, state: ClientState) -> (state: ClientState,
+                                                                             replies: [Lethe_V1_Envelope]) {
+        let number = message.messageNumber
+        if number != 0, number <= state.lastMessageNumber {
+            if let stored = state.answered.last(where: { $0.number == number }) { return (state, stored.replies) }
+            return (state, [errorReply(to: message, ClientError.replayed(messageNumber: number))])
+        }
+        var next = state
+        let replies: [Lethe_V1_Envelope]
+        do {
+            replies = try dispatch(message, state: &next)
+        } catch let error as ClientError {
+            log("refused \(message.body?.fieldName ?? "message") #\(number): \(error)")
+            next = state
+            replies = [errorReply(to: message, error)]
+        } catch let error as WireError {
+            log("refused \(message.body?.fieldName ?? "message") #\(number): \(error)")
+            next = state
+            replies = [reply(to: message, .error(error.errorBody(inReplyTo: number)))]
+        } catch {
+            next = state
+            replies = [errorReply(to: message, .computation(step: message.body?.fieldName ?? "message",
+                                                              reason: "\(error)"))]
+        }
+        if number != 0 { next.remember(number, replies: replies, window: configuration.replayWindow) }
+        return (next, replies)
+    }
+
+    /// One handler per body kind.
+    func dispatch(_ message: Lethe_V1_Envelope, state: inout ClientState) throws -> [Lethe_V1_Envelope] {
+        guard let body = message.body else { return [] }
+        switch body {
+        case .welcome(let welcome): return handleWelcome(welcome, state: &state)
+        case .heartbeat: return []
+        case .modelWeights(let weights): return try handleModelWeights(weights, state: &state)
+        case .trainRequest(let request): return try handleTrainRequest(request, message, state: &state)
+        case .deletionRequest(let request): return handleDeletionRequest(request, message, state: &state)
+        case .saliencyRequest(let request): return try handleSaliencyRequest(request, message, state: state)
+        case .maskBroadcast(let broadcast): return try handleMaskBroadcast(broadcast, state: &state)
+        case .phaseRequest(let request): return try handlePhaseRequest(request, message, state: state)
+        case .globalStats(let stats): return try handleGlobalStats(stats, state: &state)
+        case .evalRequest(let request): return try handleEvalRequest(request, message, state: state)
+        case .error(let error): return handleRemoteError(error)
+        case .jobStatus(let status): return handleJobStatus(status)
+        case .hello, .trainUpdate, .deletionAck, .saliencyReport, .modelDelta, .featureStats, .evalReport:
+            throw ClientError.unexpected(kind: body.fieldName)
+        }
+    }
+
+    /// An envelope from this client (message numbers are stamped by whoever sends it: `ClientRunner`).
+    func envelope(jobID: String, round: UInt64, replyTo: UInt64,
+                  body: Lethe_V1_Envelope.OneOf_Body) -> Lethe_V1_Envelope {
+        WireCodec.envelope(jobID: jobID, round: round, senderID: configuration.clientID, replyTo: replyTo, body: body)
+    }
+
+    /// A reply in the request's job and round.
+    func reply(to message: Lethe_V1_Envelope, _ body: Lethe_V1_Envelope.OneOf_Body) -> Lethe_V1_Envelope {
+        envelope(jobID: message.jobID, round: message.round, replyTo: message.messageNumber, body: body)
+    }
+
+    func errorReply(to message: Lethe_V1_Envelope, _ error: ClientError) -> Lethe_V1_Envelope {
+        reply(to: message, .error(error.errorBody(inReplyTo: message.messageNumber)))
+    }
+
+    /// Loads `state`'s installed parameters into the scratch model; throws when there is none or it is stale.
+    func loadModel(_ state: ClientState, version: UInt64, for step: String) throws(ClientError) -> Sequential {
+        guard let held = state.modelVersion else { throw .noModel(needed: step) }
+        guard held == version else { throw .staleModel(held: held, requested: version) }
+        model.parameters.values = state.parameters
+        return model
+    }
+}
+
+extension ClientState {
+    /// Records the replies to `number`, keeping the newest `window` entries.
+    mutating func remember(_ number: UInt64, replies: [Lethe_V1_Envelope], window: Int) {
+        lastMessageNumber = max(lastMessageNumber, number)
+        answered.append((number, replies))
+        if answered.count > window { answered.removeFirst(answered.count - window) }
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LetheClient
+import LetheTensor
+import LetheTransport
+
+/// `lethe client`: one federated client node holding its own Fashion-MNIST partition.
+struct ClientCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client",
+        abstract: "Run a federated client: join the coordinator, train, forget and report on local data only.",
+        discussion: """
+            Every client of a simulation computes the same seeded split of Fashion-MNIST and keeps share --index \
+            of --clients. Raw samples never leave the process: only weights, masks, deltas, statistics and metrics \
+            are sent. SIGTERM or SIGINT stops the node cleanly.
+            """
+    )
+
+    @Option(help: "Coordinator endpoint, e.g. tcp://127.0.0.1:5555 or ipc:///tmp/lethe.sock.") var connect: String
+    @Option(help: "This client's id ([A-Za-z0-9._:-], 1-64 characters), e.g. client-0.") var id: String
+    @OptionGroup var data: DataOptions
+    @Option(help: "Seed of the partition (the same for every client of one federation).") var seed: UInt64 = 1
+    @Option(help: "Number of clients the training set is split among.") var clients = 1
+    @Option(help: "This client's share, 0..<clients.") var index = 0
+    @Option(help: "iid, or dirichlet:α for label-skewed shares (e.g. dirichlet:0.5).") var partition = "iid"
+    @Option(help: "Keep at most this many training images of the share (default: the whole share).") var limit: Int?
+    @Option(help: "Size of the local test slice (TA and MIA non-members).") var testLimit = 500
+    @Option(help: "The coordinator's CURVE public key: 40 Z85 characters, or a file holding them.")
+    var serverPublicKey: String?
+    @Option(help: "File holding this client's CURVE public key (Z85).") var publicKeyFile: String?
+    @Option(help: "File holding this client's CURVE secret key (Z85).") var secretKeyFile: String?
+    @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
+    @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
+
+    func validate() throws {
+        _ = try partitionSpec()
+        let curve = [serverPublicKey, publicKeyFile, secretKeyFile].compactMap { $0 }.count
+        guard curve == 0 || curve == 3 else {
+            throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
+        }
+        guard maxMessageBytes > 1024, threads > 0 else {
+            throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
+        }
+    }
+
+    func partitionSpec() throws -> ClientPartition {
+        do {
+            return try ClientPartition(seed: seed, clients: clients, index: index,
+                                       kind: ClientPartition.Kind(parsing: partition), limit: limit, testLimit: testLimit)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func run() throws {
+        BLASThreads.set(threads)
+        let spec = try partitionSpec()
+        let prefix = "[\(id)]"
+        let logLine: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\(prefix) \($0)\n".utf8)) }
+        let clientData = try spec.fashionMNIST(directory: data.directory)
+        logLine("share \(index) of \(clients) (\(spec.kind), seed \(seed)): \(clientData.train.count) training and "
+                + "\(clientData.test.count) test images; connecting to \(connect)")
+        var configuration = ClientConfiguration(clientID: id)
+        configuration.limits.maxMessageBytes = maxMessageBytes
+        let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
+        var options = SocketOptions()
+        options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)
+        let transport = try ZMQTransport.dealer(context: try ZMQContext(), connect: connect, options: options,
+                                                curve: try curveConfig())
+        defer { transport.close() }
+        let runner = ClientRunner(node: node, transport: transport)
+        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { logLine("signal \(number): stopping"); runner.stop() }
+            source.resume()
+            return source
+        }
+        runner.run()
+        signals.forEach { $0.cancel() }
+        logLine("stopped")
+    }
+
+    /// The CURVE client settings from the key options, or nil for a plaintext connection.
+    func curveConfig() throws -> CurveClientConfig? {
+        guard let serverPublicKey, let publicKeyFile, let secretKeyFile else { return nil }
+        let keys = try CurveKeyPair(publicKey: try readKey(publicKeyFile), secretKey: try readKey(secretKeyFile))
+        let server = serverPublicKey.utf8.count == 40 && !FileManager.default.fileExists(atPath: serverPublicKey)
+            ? serverPublicKey : try readKey(serverPublicKey)
+        return CurveClientConfig(keyPair: keys, serverPublicKey: server)
+    }
+
+    /// The first line of a key file, trimmed.
+    func readKey(_ path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read the key file \(path)")
+        }
+        return String(text.split(whereSeparator: \.isNewline).first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import LetheClient
+import LetheTensor
+import LetheWire
+import Testing
+
+@Suite struct SessionTests {
+    let node = makeNode()
+
+    @Test func helloRegistersRetainedCountAndClasses() throws {
+        var coordinator = ScriptedCoordinator()
+        guard case .hello(let hello) = node.hello(ClientState()).body else { Issue.record("not a Hello"); return }
+        #expect(hello.sampleCount == 48)
+        #expect(hello.classLabels == [0, 1, 2, 3])
+        #expect(!hello.softwareVersion.isEmpty)
+        coordinator.job = "del-1"
+        let (state, _) = drive(node, &coordinator, [deletion("del-1", classLabel: 2)])
+        guard case .hello(let after) = node.hello(state).body else { Issue.record("not a Hello"); return }
+        #expect(after.sampleCount == 36)
+        #expect(after.classLabels == [0, 1, 3])
+        // A Hello must pass the coordinator's validation.
+        _ = try WireCodec.decode(try WireCodec.encode(node.hello(state)))
+    }
+
+    @Test func modelWeightsInstallOnlyWithMatchingChecksum() {
+        var coordinator = ScriptedCoordinator()
+        let parameters = initialParameters()
+        let state = installed(node, &coordinator)
+        #expect(state.modelVersion == 1)
+        #expect(state.parameters == parameters)
+
+        guard case .modelWeights(var corrupt) = modelWeights(parameters.map { $0 + 1 }, version: 2) else { return }
+        corrupt.sha256 = Data(SHA256.digest(Tensor(shape: [parameters.count], storage: parameters).wire.data))
+        let (rejected, replies) = node.handle(coordinator.envelope(.modelWeights(corrupt)), state: state)
+        #expect(replies.map(\.errorCode) == [.invalidValue])
+        #expect(rejected.modelVersion == 1 && rejected.parameters == parameters)
+
+        let (short, shortReplies) = drive(node, &coordinator, [modelWeights([1, 2, 3], version: 3)], from: state)
+        #expect(shortReplies.map(\.errorCode) == [.shapeMismatch])
+        #expect(short.modelVersion == 1)
+    }
+
+    @Test func chunkedModelWeightsReassembleToTheSameModel() {
+        var coordinator = ScriptedCoordinator()
+        let parameters = initialParameters(seed: 9)
+        let tensor = Tensor(shape: [parameters.count], storage: parameters)
+        let digest = Data(SHA256.digest(tensor.wire.data))
+        var state = ClientState()
+        let pieces = tensor.wirePieces(maxElements: 150_000)
+        #expect(pieces.count == 3)
+        for (i, piece) in pieces.reversed().enumerated() {
+            var weights = Lethe_V1_ModelWeights()
+            weights.modelVersion = 4
+            weights.parameters = piece.tensor
+            weights.chunk = piece.chunk!
+            weights.sha256 = digest
+            let replies: [Lethe_V1_Envelope]
+            (state, replies) = node.handle(coordinator.envelope(.modelWeights(weights)), state: state)
+            #expect(replies.isEmpty)
+            #expect(state.modelVersion == (i == pieces.count - 1 ? 4 : nil))
+        }
+        #expect(state.parameters == parameters)
+    }
+
+    @Test func welcomeAndHeartbeatNeedNoReply() {
+        var coordinator = ScriptedCoordinator()
+        var welcome = Lethe_V1_Welcome()
+        welcome.heartbeatIntervalMs = 250
+        welcome.liveness = 3
+        welcome.maxMessageBytes = 1 << 20
+        let (state, replies) = drive(node, &coordinator, [.welcome(welcome), .heartbeat(Lethe_V1_Heartbeat())])
+        #expect(replies.isEmpty)
+        #expect(state.welcome?.heartbeatIntervalMs == 250)
+    }
+
+    @Test func coordinatorOnlyMessagesAreRefused() {
+        var coordinator = ScriptedCoordinator()
+        var update = Lethe_V1_TrainUpdate()
+        update.parameters = Tensor(shape: [2], storage: [1, 2]).wire
+        update.sampleCount = 1
+        let (_, replies) = drive(node, &coordinator, [.trainUpdate(update)])
+        #expect(replies.map(\.errorCode) == [.unexpectedMessage])
+        #expect(replies.first?.replyTo == coordinator.number)
+    }
+
+    @Test func replayedRequestGetsTheStoredReplyWithoutRerunning() {
+        var coordinator = ScriptedCoordinator()
+        let state = installed(node, &coordinator)
+        let request = coordinator.envelope(trainRequest(version: 1))
+        let (trained, first) = node.handle(request, state: state)
+        let (_, second) = node.handle(request, state: trained)
+        #expect(first == second)
+        var tiny = testConfiguration("client-0")
+        tiny.replayWindow = 1
+        let forgetful = ClientNode(data: node.data, configuration: tiny)
+        var other = ScriptedCoordinator()
+        let old = other.envelope(.heartbeat(Lethe_V1_Heartbeat()))
+        var s = forgetful.handle(old, state: ClientState()).state
+        s = forgetful.handle(other.envelope(.heartbeat(Lethe_V1_Heartbeat())), state: s).state
+        #expect(forgetful.handle(old, state: s).replies.map(\.errorCode) == [.staleRound])
+    }
+}
