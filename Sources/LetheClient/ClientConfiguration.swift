@@ -19,8 +19,9 @@ public struct ClientConfiguration: Sendable {
     /// Heartbeat interval and liveness used until the coordinator's Welcome says otherwise.
     public var heartbeatIntervalMs: UInt32 = 1000
     public var liveness: UInt32 = 5
-    /// Incoming message numbers whose replies are kept, so a replayed request is answered without re-running it.
-    public var replayWindow = 64
+    /// Incoming message numbers whose replies are kept, so a replayed request is answered without re-running it
+    /// (small: a kept TrainUpdate or dense SaliencyReport holds a whole model).
+    public var replayWindow = 16
 
     public init(clientID: String) { self.clientID = clientID }
 }
