@@ -6,7 +6,8 @@ struct Lethe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, ClientCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
+                      ClientCommand.self, ForgetCommand.self, BenchCommand.self]
     )
 }
 

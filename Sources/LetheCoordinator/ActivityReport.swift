@@ -1,0 +1,31 @@
+import Foundation
+
+/// What the coordinator did, for operators and `lethe simulate`: one entry per training run or deletion job, with
+/// its wall time, the version it produced and the bytes it moved. Written as `activities.json` in the output folder
+/// after every entry.
+public struct ActivityReport: Codable, Equatable, Sendable {
+    /// "original", "wss-cl", "retrain", "ft".
+    public var name: String
+    /// "training" or "unlearning".
+    public var kind: String
+    public var modelVersion: UInt64?
+    public var modelPath: String?
+    public var seconds: Double
+    public var bytesSent: UInt64
+    public var bytesReceived: UInt64
+    /// Bytes per phase ("<phase>.sent" / "<phase>.received"; training rounds as "round-N.sent" …).
+    public var phaseBytes: [String: UInt64]
+    public var phaseSeconds: [String: Double]
+    public var requestID: String?
+    public var failure: String?
+
+    public init(name: String, kind: String) {
+        self.name = name
+        self.kind = kind
+        self.seconds = 0
+        self.bytesSent = 0
+        self.bytesReceived = 0
+        self.phaseBytes = [:]
+        self.phaseSeconds = [:]
+    }
+}

@@ -1,0 +1,49 @@
+import LetheFederation
+import LetheTransport
+
+/// The clients a coordinator knows: their transport peer, what their Hello said, and when they were last heard.
+///
+/// Liveness follows zguide's Paranoid Pirate: any message counts as a sign of life; a client silent for
+/// `liveness` heartbeat intervals is dead until it says Hello again.
+struct ClientRegistry {
+    struct Session {
+        var peer: PeerID
+        var sampleCount: UInt64
+        var classLabels: Set<UInt32>
+        var lastSeen: Double
+        var alive: Bool
+    }
+
+    private(set) var sessions: [ClientID: Session] = [:]
+
+    /// Registers (or re-registers) a client; returns true when it was known and had been declared dead or moved
+    /// to a new connection (a comeback the running job should hear about).
+    mutating func hello(_ client: ClientID, peer: PeerID, sampleCount: UInt64, labels: Set<UInt32>, now: Double) -> Bool {
+        let comeback = sessions[client].map { !$0.alive || $0.peer != peer } ?? false
+        sessions[client] = Session(peer: peer, sampleCount: sampleCount, classLabels: labels, lastSeen: now, alive: true)
+        return comeback
+    }
+
+    /// The client registered on `peer` under `client`, if that is who it claims to be.
+    func session(_ client: ClientID, peer: PeerID) -> Session? {
+        guard let session = sessions[client], session.peer == peer, session.alive else { return nil }
+        return session
+    }
+
+    mutating func heard(_ client: ClientID, now: Double) {
+        sessions[client]?.lastSeen = now
+    }
+
+    /// Marks clients silent for longer than `deadAfter` seconds as dead and returns them.
+    mutating func expire(now: Double, deadAfter: Double) -> [ClientID] {
+        let dead = sessions.filter { $0.value.alive && now - $0.value.lastSeen > deadAfter }.keys.sorted()
+        for client in dead { sessions[client]?.alive = false }
+        return dead
+    }
+
+    mutating func markDead(_ client: ClientID) { sessions[client]?.alive = false }
+
+    var alive: [ClientID: Session] { sessions.filter { $0.value.alive } }
+    var aliveLabels: [ClientID: Set<UInt32>] { alive.mapValues(\.classLabels) }
+    func peer(of client: ClientID) -> PeerID? { sessions[client].flatMap { $0.alive ? $0.peer : nil } }
+}

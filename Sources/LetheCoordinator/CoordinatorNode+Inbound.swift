@@ -1,0 +1,134 @@
+import Foundation
+import LetheFederation
+import LetheTensor
+import LetheTransport
+import LetheWire
+
+/// Incoming messages: validate, identify the sender, dispatch by body kind. Nothing a peer sends can stop the node.
+extension CoordinatorNode {
+    func handle(_ message: ReceivedMessage) throws {
+        guard let bytes = message.frames.last else { return }
+        let envelope: Lethe_V1_Envelope
+        do {
+            envelope = try WireCodec.decode(bytes, limits: configuration.limits)
+        } catch {
+            log("refused a message from peer \(message.peer): \(error)")
+            sendError(error.errorBody(), to: message.peer)
+            return
+        }
+        let sender = envelope.senderID
+        guard let body = envelope.body else { return }
+        switch body {
+        case .hello(let hello):
+            try register(sender, hello: hello, peer: message.peer, replyTo: envelope.messageNumber)
+        case .deletionRequest(let request):
+            try receiveDeletion(request, from: message.peer, envelope: envelope)
+        case .error(let error):
+            clients.heard(sender, now: clock.now())
+            log("client \(sender) reported error \(error.code) on \(error.field): \(error.message)")
+        default:
+            guard clients.session(sender, peer: message.peer) != nil else {
+                refuse(message.peer, code: .unauthorized, envelope: envelope,
+                       reason: "\(sender) has not said Hello on this connection; send Hello first")
+                return
+            }
+            clients.heard(sender, now: clock.now())
+            try dispatch(body, from: sender, peer: message.peer, envelope: envelope, size: bytes.count)
+        }
+    }
+
+    private func dispatch(_ body: Lethe_V1_Envelope.OneOf_Body, from sender: ClientID, peer: PeerID,
+                          envelope: Lethe_V1_Envelope, size: Int) throws {
+        switch body {
+        case .heartbeat:
+            return
+        case .trainUpdate(let update):
+            try receiveTrainUpdate(update, from: sender, peer: peer, envelope: envelope, size: size)
+        default:
+            let reply: JobReply?
+            do { reply = try JobReply(wire: body, limits: configuration.limits) } catch {
+                log("refused \(body.fieldName) from \(sender): \(error)")
+                sendError(error.errorBody(inReplyTo: envelope.messageNumber), to: peer)
+                return
+            }
+            guard let reply else {
+                refuse(peer, code: .unexpectedMessage, envelope: envelope,
+                       reason: "a coordinator does not accept \(body.fieldName) from clients")
+                return
+            }
+            guard job != nil, envelope.jobID == job?.request.id else {
+                refuse(peer, code: .unknownJob, envelope: envelope,
+                       reason: "no running job \(envelope.jobID); the message is late or for another coordinator")
+                return
+            }
+            job?.addBytes(size, sent: false)
+            try jobEvent(.reply(from: sender, round: envelope.round, reply, now: clock.now()))
+        }
+    }
+
+    private func register(_ client: ClientID, hello: Lethe_V1_Hello, peer: PeerID, replyTo: UInt64) throws {
+        if !configuration.expectedClients.isEmpty, !configuration.expectedClients.contains(client) {
+            log("refused Hello from unknown client \(client)")
+            var error = Lethe_V1_Error()
+            (error.code, error.inReplyTo) = (.unauthorized, replyTo)
+            error.message = "unknown client \(client): it is not in the coordinator's expected client list"
+            sendError(error, to: peer)
+            return
+        }
+        let now = clock.now()
+        let comeback = clients.hello(client, peer: peer, sampleCount: hello.sampleCount,
+                                     labels: Set(hello.classLabels), now: now)
+        log("client \(client) joined: \(hello.sampleCount) samples, classes \(hello.classLabels.sorted())")
+        var welcome = Lethe_V1_Welcome()
+        welcome.heartbeatIntervalMs = configuration.federation.liveness.heartbeatIntervalMilliseconds
+        welcome.liveness = configuration.federation.liveness.liveness
+        welcome.maxMessageBytes = UInt64(configuration.limits.maxMessageBytes)
+        welcome.modelVersion = modelVersion
+        send(.welcome(welcome), to: client, jobID: "", round: 0, replyTo: replyTo)
+        for body in ModelWeightsWire.bodies(version: modelVersion, weights: currentWeightsForClients,
+                                            maxElements: maxElements) {
+            // Job messages need a job id (WireCodec); outside a deletion job the model belongs to "train".
+            send(body, to: client, jobID: job?.request.id ?? "train", round: 0)
+        }
+        if comeback { try jobEvent(.clientReturned(client, now: now)) }
+    }
+
+    private func receiveTrainUpdate(_ update: Lethe_V1_TrainUpdate, from sender: ClientID, peer: PeerID,
+                                    envelope: Lethe_V1_Envelope, size: Int) throws {
+        guard training?.round != nil else {
+            refuse(peer, code: .staleRound, envelope: envelope,
+                   reason: "no training round is running; round \(envelope.round) is over (a replay or a straggler)")
+            return
+        }
+        training?.report.bytesReceived += UInt64(size)
+        let parameters: Tensor
+        do {
+            if update.hasChunk {
+                var assembler = reassembly[sender] ?? TensorReassembler(limits: configuration.limits)
+                let complete = try assembler.add(update.parameters, chunk: update.chunk, field: "train_update.parameters")
+                reassembly[sender] = complete == nil ? assembler : nil
+                guard let complete else { return }
+                parameters = complete
+            } else {
+                parameters = try Tensor(wire: update.parameters, field: "train_update.parameters",
+                                        limits: configuration.limits)
+            }
+        } catch {
+            reassembly[sender] = nil
+            log("refused train_update from \(sender): \(error)")
+            sendError(error.errorBody(inReplyTo: envelope.messageNumber), to: peer)
+            return
+        }
+        let result = TrainResult(baseModelVersion: update.baseModelVersion, weights: parameters.storage,
+                                 sampleCount: Int(update.sampleCount), trainLoss: update.trainLoss)
+        try trainingEvent(.update(from: sender, round: envelope.round, result))
+    }
+
+    /// Answers with an `Error` of the protocol-level `code` and logs why.
+    func refuse(_ peer: PeerID, code: Lethe_V1_ErrorCode, envelope: Lethe_V1_Envelope, reason: String) {
+        log("refused \(envelope.body?.fieldName ?? "message") from \(envelope.senderID): \(reason)")
+        var error = Lethe_V1_Error()
+        (error.code, error.message, error.inReplyTo) = (code, reason, envelope.messageNumber)
+        sendError(error, to: peer)
+    }
+}

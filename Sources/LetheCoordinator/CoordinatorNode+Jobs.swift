@@ -1,0 +1,157 @@
+import Foundation
+import LetheFederation
+import LetheTransport
+import LetheWire
+
+/// Deletion requests and unlearning jobs: durable before acknowledged, one job at a time, resumable.
+extension CoordinatorNode {
+    /// Records a request durably, *then* acknowledges it (contract step 4). A request id seen before gets its
+    /// stored state again, so a client retrying after a lost ack never creates a second job.
+    func receiveDeletion(_ message: Lethe_V1_DeletionRequest, from peer: PeerID, envelope: Lethe_V1_Envelope) throws {
+        var ack = Lethe_V1_DeletionAck()
+        ack.requestID = message.requestID
+        do {
+            if let existing = try store.request(id: message.requestID) {
+                ack.state = existing.state == .done ? .done : existing.state == .rejected ? .rejected : .recorded
+                ack.reason = existing.state == .rejected ? "rejected earlier" : ""
+            } else {
+                let scope = DeletionRequestRecord.scope(of: message)
+                var record = DeletionRequestRecord(id: message.requestID, clientID: message.targetClientID, scope: scope,
+                                                   receivedAt: clock.date())
+                let problem = deletionProblem(record)
+                if problem != nil { record.state = .rejected }
+                try store.recordRequest(record)
+                ack.state = problem == nil ? .recorded : .rejected
+                ack.reason = problem ?? ""
+                if problem == nil { jobQueue.append(record.id) }
+                log("deletion request \(record.id) for \(record.clientID) (\(scope)): "
+                    + (problem.map { "rejected: \($0)" } ?? "recorded"))
+            }
+        } catch {
+            refuse(peer, code: .internal, envelope: envelope,
+                   reason: "the request could not be recorded (\(error)); it is NOT acknowledged, retry later")
+            return
+        }
+        requesters[message.requestID] = peer
+        sendRaw(.deletionAck(ack), to: peer, jobID: message.requestID, replyTo: envelope.messageNumber)
+    }
+
+    /// Why a request cannot be honoured, or nil.
+    private func deletionProblem(_ request: DeletionRequestRecord) -> String? {
+        let known = Set(configuration.expectedClients).union(clients.sessions.keys)
+        switch request.scope {
+        case .samples, .wholeClient:
+            return known.contains(request.clientID) ? nil : "unknown client \(request.clientID)"
+        case .wholeClass(let label):
+            return label < configuration.limits.maxClasses ? nil : "class \(label) out of range"
+        }
+    }
+
+    /// Starts the next unfinished or queued job when the federation is idle and enough clients are present.
+    func startNextJob(now: Double) throws {
+        let configurationJSON = (try? JSONEncoder().encode(configuration.federation))
+            .flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        let record: JobRecord
+        var checkpoint: JobCheckpoint?
+        if !resumable.isEmpty {
+            record = resumable.removeFirst()
+            checkpoint = archive.loadCheckpoint(jobID: record.id)
+        } else if !jobQueue.isEmpty {
+            let requestID = jobQueue.removeFirst()
+            let attempts = try store.jobs().filter { $0.requestID == requestID }.count
+            record = JobRecord(id: "\(requestID)-job\(attempts + 1)", requestID: requestID,
+                               baseModelVersion: modelVersion, modelHashBefore: SHA256.hex(weights.withUnsafeBytes { Data($0) }),
+                               configurationJSON: configurationJSON, updatedAt: clock.date())
+        } else {
+            return
+        }
+        guard let request = try store.request(id: record.requestID) else {
+            log("job \(record.id) names request \(record.requestID), which the store does not hold; skipped")
+            return
+        }
+        try store.updateRequestState(id: request.id, to: .running)
+        job = UnlearningJob(record: record, request: request, participants: clients.aliveLabels, weights: weights,
+                            strategy: FederatedWSSCL(unlearning: configuration.federation.unlearning,
+                                                     rule: configuration.federation.aggregation),
+                            timeouts: configuration.federation.timeouts, checkpoint: checkpoint)
+        jobReport = ActivityReport(name: "wss-cl", kind: "unlearning")
+        jobReport?.requestID = request.id
+        jobStartedAt = now
+        try jobEvent(.start(now: now))
+    }
+
+    /// Applies one event to the running job and carries out its actions.
+    func jobEvent(_ event: JobEvent) throws {
+        guard var running = job else { return }
+        let actions = running.handle(event)
+        job = running
+        for action in actions { try perform(action) }
+        if let finished = job, finished.record.isFinished { finishJob(finished) }
+    }
+
+    private func perform(_ action: JobAction) throws {
+        switch action {
+        case .send(let command, let targets, let round):
+            sendJobCommand(command, to: targets, round: round)
+        case .refuse(let client, let refusal, let reason):
+            log("refused a message from \(client): \(reason)")
+            var error = Lethe_V1_Error()
+            (error.code, error.message) = (refusal.errorCode, reason)
+            if let peer = clients.peer(of: client) { sendError(error, to: peer) }
+        case .save(var record):
+            record.phaseBytes = job?.record.phaseBytes ?? record.phaseBytes
+            record.updatedAt = clock.date()
+            try store.saveJob(record)
+            if record.phase == .failed {
+                let rejected = record.failureReason?.contains("rejected request") == true
+                try store.updateRequestState(id: record.requestID, to: rejected ? .rejected : .recorded)
+            }
+        case .checkpoint(let checkpoint):
+            try archive.saveCheckpoint(checkpoint)
+        case .publish(let version, let newWeights, _):
+            let (path, sha) = try archive.publish(version: version, weights: newWeights,
+                                                  metadata: ["origin": "unlearning job \(job?.record.id ?? "")"])
+            try store.recordModelVersion(ModelVersionRecord(version: version, sha256: sha, path: path,
+                                                            origin: "unlearning job \(job?.record.id ?? "")",
+                                                            createdAt: clock.date()))
+            (modelVersion, weights) = (version, newWeights)
+            if let requestID = job?.request.id { try store.updateRequestState(id: requestID, to: .done) }
+            jobReport?.modelVersion = version
+            jobReport?.modelPath = path
+        case .failed(let reason):
+            log("job \(job?.record.id ?? "") failed: \(reason)")
+            jobReport?.failure = reason
+        case .log(let line):
+            log(line)
+        }
+    }
+
+    private func finishJob(_ finished: UnlearningJob) {
+        let done = finished.record.phase == .published
+        notifyRequester(finished.request.id, state: done ? .done : .failed,
+                        detail: done ? "published model v\(modelVersion)" : finished.record.failureReason ?? "failed")
+        if var report = jobReport {
+            report.seconds = clock.now() - jobStartedAt
+            report.phaseSeconds = finished.record.phaseSeconds
+            report.phaseBytes = finished.record.phaseBytes
+            report.bytesSent = finished.record.phaseBytes.filter { $0.key.hasSuffix(".sent") }.values.reduce(0, +)
+            report.bytesReceived = finished.record.phaseBytes.filter { $0.key.hasSuffix(".received") }.values.reduce(0, +)
+            addReport(report)
+        }
+        job = nil
+        jobReport = nil
+        finishedJobs += 1
+    }
+}
+
+extension Refusal {
+    /// The protocol's error code for a refusal.
+    var errorCode: Lethe_V1_ErrorCode {
+        switch self {
+        case .unknownClient: .unauthorized
+        case .staleRound: .staleRound
+        case .unexpected: .unexpectedMessage
+        case .invalid: .invalidValue
+        }
+    }
+}

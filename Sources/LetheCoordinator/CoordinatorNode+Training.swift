@@ -1,0 +1,157 @@
+import Foundation
+import LetheFederation
+import LetheWire
+
+/// One FedAvg training run (the original model, or a comparison): its rounds, its report.
+struct TrainingRun {
+    struct Plan: Equatable {
+        enum Start: Equatable { case current, initial, original }
+        var name: String
+        var rounds: Int
+        var start: Start
+    }
+
+    var plan: Plan
+    var completed = 0
+    var round: TrainingRound?
+    var report: ActivityReport
+    var startedAt: Double
+}
+
+/// FedAvg runs and the scheduling of everything the node does, one activity at a time.
+extension CoordinatorNode {
+    /// Starts the next thing to do when idle: training runs first, then deletion jobs, then comparisons.
+    func schedule(now: Double) throws {
+        guard !isFinished, training == nil, job == nil else { return }
+        guard clients.alive.count >= max(1, configuration.quorumToStart) else { return }
+        if !pendingRuns.isEmpty {
+            try startRun(pendingRuns.removeFirst(), now: now)
+        } else if !resumable.isEmpty || !jobQueue.isEmpty {
+            try startNextJob(now: now)
+        } else if let stop = configuration.stopAfterJobs, finishedJobs >= stop {
+            if comparisonsQueued || configuration.comparisons.isEmpty {
+                isFinished = true
+                return
+            }
+            comparisonsQueued = true
+            pendingRuns = configuration.comparisons.map { comparison in
+                switch comparison {
+                case .retrain(let rounds): TrainingRun.Plan(name: "retrain", rounds: rounds, start: .initial)
+                case .fineTune(let rounds): TrainingRun.Plan(name: "ft", rounds: rounds, start: .original)
+                }
+            }
+        }
+    }
+
+    private func startRun(_ plan: TrainingRun.Plan, now: Double) throws {
+        training = TrainingRun(plan: plan, report: ActivityReport(name: plan.name, kind: "training"), startedAt: now)
+        if plan.start != .current {
+            weights = plan.start == .initial ? initialWeights : (originalWeights ?? weights)
+            modelVersion += 1
+            broadcastModel(phaseKey: "setup")
+        }
+        log("training \(plan.name): \(plan.rounds) round(s) from model v\(modelVersion) with \(clients.alive.count) client(s)")
+        if plan.rounds == 0 { try finishRun() } else { startRound(now: now) }
+    }
+
+    private func startRound(now: Double) {
+        guard var run = training else { return }
+        trainingRoundCounter += 1
+        let strategy = FederatedTraining(training: configuration.federation.training,
+                                         rule: configuration.federation.aggregation)
+        let round = TrainingRound(round: trainingRoundCounter, modelVersion: modelVersion, weightCount: weights.count,
+                                  clients: Set(clients.alive.keys), strategy: strategy, now: now,
+                                  timeout: configuration.federation.timeouts.training)
+        var request = Lethe_V1_TrainRequest()
+        let i = round.instruction
+        (request.modelVersion, request.localEpochs, request.batchSize) = (i.modelVersion, UInt32(i.localEpochs), UInt32(i.batchSize))
+        (request.learningRate, request.momentum, request.weightDecay, request.seed) = (i.learningRate, i.momentum, i.weightDecay, i.seed)
+        var sent = 0
+        for client in round.quorum.asked.sorted() {
+            sent += send(.trainRequest(request), to: client, jobID: "train", round: trainingRoundCounter)
+        }
+        run.report.bytesSent += UInt64(sent)
+        run.report.phaseBytes["round-\(run.completed + 1).sent", default: 0] += UInt64(sent)
+        run.round = round
+        training = run
+        log("training \(run.plan.name): round \(run.completed + 1)/\(run.plan.rounds) (wire round \(trainingRoundCounter)) "
+            + "asked \(round.quorum.asked.count) client(s)")
+    }
+
+    func trainingEvent(_ event: TrainingRound.Event) throws {
+        guard var run = training, var round = run.round else { return }
+        let outcome = round.handle(event)
+        run.round = round
+        training = run
+        switch outcome {
+        case .waiting:
+            return
+        case .refuse(let client, let refusal, let reason):
+            log("refused a train_update from \(client): \(reason)")
+            var error = Lethe_V1_Error()
+            (error.code, error.message) = (refusal.errorCode, reason)
+            if let peer = clients.peer(of: client) { sendError(error, to: peer) }
+        case .aggregated(let newWeights, let loss, let contributors):
+            weights = newWeights
+            modelVersion += 1
+            run.completed += 1
+            training = run
+            log(String(format: "training %@: round %d/%d done, %d update(s), mean local loss %.4f → model v%llu",
+                       run.plan.name, run.completed, run.plan.rounds, contributors.count, loss, modelVersion))
+            broadcastModel(phaseKey: "round-\(run.completed)")
+            if run.completed >= run.plan.rounds { try finishRun() } else { startRound(now: clock.now()) }
+        case .failed(let reason):
+            log("training \(run.plan.name): \(reason); retrying the round")
+            startRound(now: clock.now())
+        }
+    }
+
+    private func broadcastModel(phaseKey: String) {
+        var sent = 0
+        for body in ModelWeightsWire.bodies(version: modelVersion, weights: weights, maxElements: maxElements) {
+            for client in clients.alive.keys.sorted() { sent += send(body, to: client, jobID: "train", round: 0) }
+        }
+        training?.report.bytesSent += UInt64(sent)
+        training?.report.phaseBytes["\(phaseKey).sent", default: 0] += UInt64(sent)
+    }
+
+    private func finishRun() throws {
+        guard var run = training else { return }
+        let (path, sha) = try archive.publish(version: modelVersion, weights: weights,
+                                              metadata: ["origin": "fedavg \(run.plan.name)"])
+        try store.recordModelVersion(ModelVersionRecord(version: modelVersion, sha256: sha, path: path,
+                                                        origin: "fedavg \(run.plan.name), \(run.completed) rounds",
+                                                        createdAt: clock.date()))
+        if run.plan.name == "original" { originalWeights = weights }
+        run.report.seconds = clock.now() - run.startedAt
+        run.report.modelVersion = modelVersion
+        run.report.modelPath = path
+        log("training \(run.plan.name): published model v\(modelVersion) (\(String(format: "%.1f", run.report.seconds)) s)")
+        addReport(run.report)
+        training = nil
+    }
+
+    func clientDied(_ client: ClientID, now: Double) throws {
+        reassembly[client] = nil
+        try trainingEvent(.clientDied(client))
+        try jobEvent(.clientDied(client, now: now))
+    }
+
+    func tick(now: Double) throws {
+        try trainingEvent(.tick(now: now))
+        try jobEvent(.tick(now: now))
+    }
+
+    func addReport(_ report: ActivityReport) {
+        reports.append(report)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let url = configuration.outputDirectory.appendingPathComponent("activities.json")
+        do {
+            try FileManager.default.createDirectory(at: configuration.outputDirectory, withIntermediateDirectories: true)
+            try encoder.encode(reports).write(to: url, options: .atomic)
+        } catch {
+            log("could not write \(url.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import LetheUnlearning
+
+/// Everything the coordinator decides for a federation, as one `Codable` value with documented defaults.
+///
+/// Defaults follow DECISIONS.md §12 (the original's recipe: SGD lr 0.05, momentum 0.9, weight decay 5e-4, batch 128)
+/// spread over FedAvg rounds, and take the WSS-CL phase parameters from `WSSCLConfiguration()` so that federated and
+/// centralized WSS-CL run the same method.
+public struct FederationConfiguration: Codable, Equatable, Sendable {
+    public var training = Training()
+    public var unlearning = Unlearning()
+    public var timeouts = PhaseTimeouts()
+    public var liveness = Liveness()
+    /// How client vectors are combined in FedAvg rounds and delta phases.
+    public var aggregation = AggregationRule.weightedMean
+
+    public init() {}
+
+    /// FedAvg rounds (McMahan et al. 2017) and the local optimiser each client runs.
+    public struct Training: Codable, Equatable, Sendable {
+        /// Federated rounds for the original model (and for federated Retrain, DECISIONS.md §19).
+        public var rounds = 5
+        /// Local epochs per round on each client's retained data.
+        public var localEpochs = 2
+        public var batchSize = 128
+        public var learningRate: Float = 0.05
+        public var momentum: Float = 0.9
+        public var weightDecay: Float = 5e-4
+        /// Base seed; round r sends seed + r so clients shuffle differently each round.
+        public var seed: UInt64 = 1
+        /// Fewest updates a round accepts after dropping dead clients (at least 1).
+        public var minimumClients = 1
+        public init() {}
+    }
+
+    /// The federated WSS-CL job (ARCHITECTURE.md "Data flow of one federated deletion").
+    public struct Unlearning: Codable, Equatable, Sendable {
+        /// How holders report saliency: dense float scores (exact aggregation) or top-k bitsets (compressed vote).
+        public var saliencyEncoding = SaliencyEncoding.dense
+        /// Fraction of weights in the global mask; `WSSCLConfiguration().maskFraction` (0.5).
+        public var maskFraction = WSSCLConfiguration().maskFraction ?? 0.5
+        /// For top-k reports: the fraction each holder marks (the same as the mask by default).
+        public var reportFraction = WSSCLConfiguration().maskFraction ?? 0.5
+        /// Stage-1 (KL forgetting) epochs and learning rate, from `WSSCLConfiguration().stage1`.
+        public var forgettingEpochs = WSSCLConfiguration().stage1.epochs
+        public var forgettingLearningRate = WSSCLConfiguration().stage1.learningRate
+        /// Stage-2 (contrastive) epochs and learning rate, from `WSSCLConfiguration().stage2`.
+        public var contrastiveEpochs = WSSCLConfiguration().stage2.epochs
+        public var contrastiveLearningRate = WSSCLConfiguration().stage2.learningRate
+        /// Differential privacy of the shared statistics; nil sends exact sums.
+        public var privacy: Privacy?
+        /// Seed of the job's phases (each phase adds its round number).
+        public var seed: UInt64 = 7
+        public init() {}
+    }
+
+    public enum SaliencyEncoding: String, Codable, Sendable { case dense, topK = "top-k" }
+
+    /// (ε, δ) of the Gaussian mechanism on statistics sums, for features clipped to L2 norm `featureBound`.
+    public struct Privacy: Codable, Equatable, Sendable {
+        public var epsilon: Double
+        public var delta: Double
+        public var featureBound: Double
+
+        public init(epsilon: Double, delta: Double = 1e-5, featureBound: Double = 10) {
+            self.epsilon = epsilon
+            self.delta = delta
+            self.featureBound = featureBound
+        }
+
+        /// σ of the noise on each Σh coordinate (`FeatureStatistics.gaussianNoiseScales`, budget split three ways).
+        public func sumNoiseSigma() throws -> Double {
+            try FeatureStatistics.gaussianNoiseScales(epsilon: epsilon, delta: delta, featureBound: featureBound).sum
+        }
+    }
+
+    /// Seconds each phase waits for the clients it asked (a forget holder's death fails the job only after this).
+    public struct PhaseTimeouts: Codable, Equatable, Sendable {
+        public var deletion: Double = 30
+        public var training: Double = 600
+        public var saliency: Double = 120
+        public var forgetting: Double = 300
+        public var statistics: Double = 120
+        public var contrastive: Double = 600
+        public var verification: Double = 300
+        public init() {}
+
+        /// The timeout of an unlearning phase.
+        public func seconds(for phase: JobPhase) -> Double {
+            switch phase {
+            case .requested: deletion
+            case .saliency, .mask: saliency
+            case .forgetting: forgetting
+            case .statistics: statistics
+            case .contrastive: contrastive
+            case .verification, .published, .failed: verification
+            }
+        }
+    }
+
+    /// Heartbeats (zguide Paranoid Pirate): a peer silent for `liveness` intervals is dead.
+    public struct Liveness: Codable, Equatable, Sendable {
+        public var heartbeatIntervalMilliseconds: UInt32 = 1000
+        public var liveness: UInt32 = 5
+        public init() {}
+
+        public var deadAfterSeconds: Double { Double(heartbeatIntervalMilliseconds) * Double(liveness) / 1000 }
+    }
+}

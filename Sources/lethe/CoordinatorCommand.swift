@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import LetheCoordinator
+import LetheFederation
+import LetheNN
+import LetheTransport
+
+/// `lethe coordinator`: the federation's server. Trains the federated model, then serves deletion requests until
+/// stopped; every published version lands in `--output` with its SHA-256 in the job store.
+struct CoordinatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run the coordinator: FedAvg training, then federated WSS-CL for each deletion request.")
+
+    @Option(help: "Endpoint to bind, e.g. tcp://127.0.0.1:5555 or ipc:///tmp/lethe.sock.")
+    var bind = "tcp://127.0.0.1:5555"
+    @Option(help: "Comma-separated client ids allowed to join (empty: any id).")
+    var expectedClients = ""
+    @Option(help: "Clients that must have joined before training starts (default: the number of expected clients).")
+    var quorum: Int?
+    @Option(help: "Folder for published safetensors versions, job checkpoints and activities.json.")
+    var output = "lethe-coordinator"
+    @Option(help: "Job store. Until the SQLite ledger lands this must be 'memory' (requests do not survive a restart).")
+    var ledger = "memory"
+    @Option(help: "FedAvg rounds for the original model.") var rounds = 5
+    @Option(help: "Local epochs per round.") var localEpochs = 2
+    @Option(help: "Seed of the initial model and of the rounds.") var seed: UInt64 = 1
+    @Option(help: "Aggregation rule: weighted-mean, median or trimmed-mean:β.") var aggregation = "weighted-mean"
+    @Option(help: "Saliency reports: dense (exact aggregation) or top-k (compressed vote).") var saliency = "dense"
+    @Option(help: "ε of the Gaussian noise on shared statistics (unset: exact statistics).") var epsilon: Double?
+    @Option(help: "File with the coordinator's CURVE secret key (Z85); enables CURVE.") var curveSecretKeyFile: String?
+    @Option(help: "File with the coordinator's CURVE public key (Z85).") var curvePublicKeyFile: String?
+    @Option(help: "File with the allowed client public keys (Z85), one per line.") var curveClientKeys: String?
+    @Option(help: "Stop after this many deletion jobs (and the comparison runs); unset: serve until killed.")
+    var stopAfterJobs: Int?
+    @Option(help: "Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).")
+    var comparisons = ""
+
+    func validate() throws {
+        guard AggregationRule(parsing: aggregation) != nil else {
+            throw ValidationError("--aggregation must be weighted-mean, median or trimmed-mean:β with 0 ≤ β < 0.5")
+        }
+        guard ["dense", "top-k"].contains(saliency) else { throw ValidationError("--saliency must be dense or top-k") }
+        guard ledger == "memory" else {
+            throw ValidationError("--ledger: the SQLite ledger is not merged yet; use --ledger memory")
+        }
+        guard (curveSecretKeyFile == nil) == (curvePublicKeyFile == nil),
+              (curveSecretKeyFile == nil) == (curveClientKeys == nil) else {
+            throw ValidationError("CURVE needs --curve-secret-key-file, --curve-public-key-file and --curve-client-keys")
+        }
+        _ = try parseComparisons(comparisons)
+    }
+
+    func run() throws {
+        tuneMalloc()
+        let model = Architecture.cnnSmall.build(seed: seed)
+        var settings = CoordinatorConfiguration(outputDirectory: URL(fileURLWithPath: output),
+                                                layout: model.parameters.entries)
+        settings.federation = federationConfiguration()
+        settings.expectedClients = expectedClients.split(separator: ",").map(String.init)
+        settings.quorumToStart = quorum ?? max(1, settings.expectedClients.count)
+        settings.stopAfterJobs = stopAfterJobs
+        settings.comparisons = try parseComparisons(comparisons)
+        var options = SocketOptions()
+        options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
+        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: try curve())
+        log("coordinator bound to \(transport.endpoint); model \(model.parameters.count) weights")
+        let node = try CoordinatorNode(transport: transport, store: InMemoryJobStore(), configuration: settings,
+                                       initialWeights: model.parameters.values, log: { log("coordinator: \($0)") })
+        try node.run()
+        transport.close()
+    }
+
+    func federationConfiguration() -> FederationConfiguration {
+        var federation = FederationConfiguration()
+        federation.training.rounds = rounds
+        federation.training.localEpochs = localEpochs
+        federation.training.seed = seed
+        federation.aggregation = AggregationRule(parsing: aggregation) ?? .weightedMean
+        federation.unlearning.saliencyEncoding = saliency == "top-k" ? .topK : .dense
+        federation.unlearning.privacy = epsilon.map { FederationConfiguration.Privacy(epsilon: $0) }
+        return federation
+    }
+
+    func curve() throws -> CurveServerConfig? {
+        guard let secretFile = curveSecretKeyFile, let publicFile = curvePublicKeyFile, let clientFile = curveClientKeys
+        else { return nil }
+        let read = { (path: String) throws -> String in
+            try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let keys = try CurveKeyPair(publicKey: read(publicFile), secretKey: read(secretFile))
+        let allowed = try read(clientFile).split(whereSeparator: \.isNewline).map(String.init)
+        return CurveServerConfig(keyPair: keys, allowedClientKeys: Set(allowed))
+    }
+}
+
+/// `retrain:5,ft:2` → comparison runs.
+func parseComparisons(_ text: String) throws -> [CoordinatorConfiguration.Comparison] {
+    try text.split(separator: ",").map { item in
+        let parts = item.split(separator: ":")
+        guard parts.count == 2, let rounds = Int(parts[1]), rounds >= 1 else {
+            throw ValidationError("--comparisons: '\(item)' is not retrain:N or ft:N")
+        }
+        switch parts[0] {
+        case "retrain": return .retrain(rounds: rounds)
+        case "ft": return .fineTune(rounds: rounds)
+        default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain or ft")
+        }
+    }
+}
+
+/// Raises glibc's mmap and trim thresholds so large model buffers are reused instead of mapped and unmapped per
+/// message (as `lethe bench wire` does; see BenchWire+Runs.swift).
+func tuneMalloc() {
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(nil, "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
+    _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+}

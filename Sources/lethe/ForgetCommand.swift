@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import LetheData
+import LetheFederation
+import LetheTransport
+import LetheWire
+
+/// `lethe forget`: submits one deletion request to a coordinator and prints its acknowledgement.
+struct ForgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Submit a deletion request (sample ids, a class, or a whole client) to a coordinator.")
+
+    @Option(help: "Coordinator endpoint, e.g. tcp://127.0.0.1:5555.") var connect = "tcp://127.0.0.1:5555"
+    @Option(name: .customLong("client"), help: "The client holding the data to forget.") var client: String
+    @Option(help: "File of sample ids to forget (the client's dataset ids, whitespace or comma separated).")
+    var ids: String?
+    @Option(name: .customLong("class"), help: "Forget every sample of this class on every client.") var classLabel: Int?
+    @Flag(help: "Forget all of the client's data.") var all = false
+    @Option(help: "Request id (default: a fresh UUID-based id).") var requestID: String?
+    @Option(help: "Seconds to wait for the acknowledgement.") var timeout = 10.0
+    @Flag(help: "After the acknowledgement, wait for the job to finish and print its status.") var wait = false
+    @Option(help: "Seconds to wait for the job with --wait.") var waitTimeout = 3600.0
+
+    func validate() throws {
+        let chosen = [ids != nil, classLabel != nil, all].filter { $0 }.count
+        guard chosen == 1 else { throw ValidationError("give exactly one of --ids FILE, --class N or --all") }
+    }
+
+    func run() throws {
+        let id = requestID ?? "req-\(UUID().uuidString.prefix(8).lowercased())"
+        let scope: DeletionScope
+        if let ids { scope = .samples(try ForgetSpec.readIDFile(path: ids)) }
+        else if let classLabel { scope = .wholeClass(classLabel) }
+        else { scope = .wholeClient }
+        let request = DeletionRequestRecord(id: id, clientID: client, scope: scope, receivedAt: Date())
+        let outcome = try submitDeletion(request, to: connect, timeout: timeout, waitTimeout: wait ? waitTimeout : nil)
+        print("request \(id): \(outcome.ack)")
+        if let status = outcome.status { print("job: \(status)") }
+        if !outcome.accepted { throw ExitCode(1) }
+    }
+}
+
+/// Sends a DeletionRequest over a DEALER and waits for its DeletionAck (and, with `waitTimeout`, the final
+/// JobStatus). Shared by `lethe forget` and `lethe simulate`.
+func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, timeout: Double,
+                    waitTimeout: Double?) throws -> (accepted: Bool, ack: String, status: String?) {
+    let transport = try ZMQTransport.dealer(context: ZMQContext(), connect: endpoint)
+    defer { transport.close() }
+    let envelope = WireCodec.envelope(jobID: request.id, senderID: "forget-\(request.id)".prefix(64).description,
+                                      messageNumber: 1, body: .deletionRequest(request.wire))
+    try transport.send([try WireCodec.encode(envelope)], to: .server)
+    let ackDeadline = Date().addingTimeInterval(timeout)
+    var ack: Lethe_V1_DeletionAck?
+    while ack == nil, Date() < ackDeadline {
+        guard let message = try transport.receive(timeout: .milliseconds(200)),
+              let reply = try? WireCodec.decode(message.frames.last!) else { continue }
+        if case .deletionAck(let a)? = reply.body { ack = a }
+        if case .error(let e)? = reply.body { return (false, "error \(e.code): \(e.message)", nil) }
+    }
+    guard let ack else { return (false, "no acknowledgement within \(Int(timeout)) s; is the coordinator running?", nil) }
+    let accepted = ack.state == .recorded || ack.state == .done
+    let text = accepted ? "\(ack.state == .done ? "DONE" : "RECORDED")" : "REJECTED: \(ack.reason)"
+    guard accepted, let waitTimeout else { return (accepted, text, nil) }
+    let deadline = Date().addingTimeInterval(waitTimeout)
+    while Date() < deadline {
+        guard let message = try transport.receive(timeout: .milliseconds(500)),
+              let reply = try? WireCodec.decode(message.frames.last!),
+              case .jobStatus(let status)? = reply.body else { continue }
+        return (status.state == .done, text, "\(status.state == .done ? "DONE" : "FAILED"): \(status.detail)")
+    }
+    return (false, text, "no job status within \(Int(waitTimeout)) s")
+}

@@ -1,0 +1,205 @@
+import Foundation
+import LetheFederation
+import LetheTensor
+import LetheTransport
+import LetheWire
+import Testing
+@testable import LetheCoordinator
+
+/// A coordinator over `InProcessTransport` with scripted clients, stepped on the test's thread with a manual clock.
+final class Harness {
+    let network = InProcessNetwork()
+    let store: InMemoryJobStore
+    let clock = ManualClock()
+    let output: URL
+    var node: CoordinatorNode!
+    var clients: [FakeClient] = []
+    let lines = LogLines()
+
+    init(store: InMemoryJobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1) throws {
+        self.store = store
+        self.output = output ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("lethe-coordinator-\(UUID().uuidString)")
+        try startNode(stopAfterJobs: stopAfterJobs)
+    }
+
+    func startNode(stopAfterJobs: Int) throws {
+        let parameters = ParameterVector()
+        _ = parameters.register("w", shape: [8])
+        var configuration = CoordinatorConfiguration(outputDirectory: output, layout: parameters.entries)
+        configuration.federation.training.rounds = 2
+        configuration.federation.unlearning.maskFraction = 0.5
+        configuration.expectedClients = ["c0", "c1", "c2"]
+        configuration.quorumToStart = 3
+        configuration.stopAfterJobs = stopAfterJobs
+        configuration.comparisons = [.retrain(rounds: 1)]
+        configuration.limits.maxMessageBytes = 64 << 10
+        let transport = try network.bind("coordinator")
+        let lines = self.lines
+        node = try CoordinatorNode(transport: transport, store: store, configuration: configuration,
+                                   initialWeights: [Float](repeating: 0, count: 8), clock: clock,
+                                   log: { lines.append($0) })
+    }
+
+    func connectClients() throws {
+        clients = try [FakeClient("c0", network: network, labels: [0, 1]), FakeClient("c1", network: network, labels: [1]),
+                       FakeClient("c2", network: network, labels: [2])]
+        for client in clients { try client.hello() }
+    }
+
+    /// Steps the node and lets the clients answer until nothing moves or `until` holds.
+    func pump(limit: Int = 2000, until done: () -> Bool = { false }) throws {
+        for _ in 0..<limit where !done() && !node.isFinished {
+            try node.step()
+            for client in clients { try client.serve() }
+        }
+    }
+
+    func submitDeletion(_ id: String, target: String = "c0", ids: [UInt64] = [3, 4]) throws -> FakeClient {
+        let operatorClient = try FakeClient("operator-\(id)", network: network)
+        var request = Lethe_V1_DeletionRequest()
+        (request.requestID, request.targetClientID) = (id, target)
+        var samples = Lethe_V1_SampleIds()
+        samples.ids = ids
+        request.scope = .samples(samples)
+        try operatorClient.send(.deletionRequest(request), jobID: id)
+        for _ in 0..<50 where !operatorClient.received.contains(where: { if case .deletionAck? = $0.body { true } else { false } }) {
+            try node.step()
+            try operatorClient.serve()
+        }
+        return operatorClient
+    }
+}
+
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+@Suite(.serialized) struct CoordinatorNodeTests {
+    @Test func trainsUnlearnsPublishesAndRetrainsWithScriptedClients() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        #expect(try h.store.latestModelVersion()?.version == 2)  // two FedAvg rounds from v0
+        let requester = try h.submitDeletion("r1")
+        let ack = requester.received.compactMap { if case .deletionAck(let a)? = $0.body { a } else { nil } }.first
+        #expect(ack?.state == .recorded)
+        #expect(try h.store.request(id: "r1") != nil)  // durable before the ack was read
+        try h.pump()
+        #expect(h.node.isFinished)
+        let job = try #require(try h.store.jobs().first)
+        #expect(job.phase == .published)
+        #expect(job.publishedModelVersion == 4)  // forgetting v3, contrastive v4
+        #expect(try h.store.request(id: "r1")?.state == .done)
+        #expect((job.phaseBytes["saliency.received"] ?? 0) > 0 && (job.phaseBytes["forgetting.sent"] ?? 0) > 0)
+        // The forget holder moved only masked weights: mask = top half of scores 0…7 = weights 4…7, delta 1 twice.
+        let published = try #require(try h.store.latestModelVersion())
+        #expect(published.origin.contains("retrain"))
+        let unlearned = try ModelArchive(directory: h.output, layout: h.node.configuration.layout)
+            .load(path: h.output.appendingPathComponent("model-v4.safetensors").path)
+        #expect(unlearned == [1.3333334, 1.3333334, 1.3333334, 1.3333334, 3.3333335, 3.3333335, 3.3333335, 3.3333335])
+        try requester.serve()
+        let status = requester.received.compactMap { if case .jobStatus(let s)? = $0.body { s } else { nil } }
+        #expect(status.last?.state == .done)
+        #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain"])
+    }
+
+    @Test func malformedOversizedAndNaNMessagesAreRefusedAndTheJobGoesOn() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        _ = try h.submitDeletion("r1")
+        try h.pump(until: { h.node.job?.record.phase == .statistics })
+        let c1 = h.clients[1]
+        try c1.sendRaw(Data([0xFF, 0x00, 0x13, 0x37]))
+        try c1.sendRaw(Data(repeating: 7, count: 100 << 10))
+        var stats = Lethe_V1_FeatureStats()
+        (stats.requestID, stats.modelVersion, stats.featureDim) = ("r1", h.node.job!.modelVersion, 2)
+        stats.classes = WireFeatureStatistics(featureDim: 2, classes: [
+            .init(label: 0, count: 1, sum: [.nan, 1], sumSquares: [1, 1])]).wireClasses
+        try c1.send(.featureStats(stats), jobID: "r1", round: UnlearningJob.round(of: .statistics))
+        let stranger = try FakeClient("mallory", network: h.network)
+        try stranger.hello()
+        try h.pump()
+        try stranger.serve()
+        let codes = c1.errors.map(\.code)
+        #expect(codes.contains(.malformed))
+        #expect(codes.contains(.tooLarge))
+        #expect(codes.contains(.nonFinite))
+        #expect(stranger.errors.first?.code == .unauthorized)
+        #expect(h.lines.all.contains { $0.contains("refused") && $0.contains("NaN") })
+        #expect(try h.store.jobs().first?.phase == .published)
+    }
+
+    @Test func replayedRoundsAreRefusedWithStaleRound() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        var update = Lethe_V1_TrainUpdate()
+        (update.baseModelVersion, update.sampleCount) = (0, 1)
+        update.parameters = Tensor(shape: [8], storage: [Float](repeating: 1, count: 8)).wire
+        try h.clients[0].send(.trainUpdate(update), jobID: "train", round: 1)
+        try h.pump(limit: 3)
+        #expect(h.clients[0].errors.contains { $0.code == .staleRound || $0.code == .unauthorized })
+    }
+
+    @Test func aDeadNonHolderIsDroppedAndTheJobCompletes() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        _ = try h.submitDeletion("r1")
+        try h.pump(until: { h.node.job?.record.phase == .saliency })
+        h.clients[2].silent = true
+        h.clock.seconds += 60  // c2 stops heartbeating; the others keep talking
+        for client in h.clients.prefix(2) {
+            var beat = Lethe_V1_Heartbeat()
+            beat.sequence = 1
+            try client.send(.heartbeat(beat))
+        }
+        try h.pump()
+        #expect(try h.store.jobs().first?.phase == .published)
+        #expect(h.lines.all.contains { $0.contains("c2") && $0.contains("dead") })
+    }
+
+    @Test func aDeadHolderFailsTheJobAfterThePhaseTimeout() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        _ = try h.submitDeletion("r1")
+        try h.pump(until: { h.node.job?.record.phase == .saliency })
+        h.clients[0].silent = true
+        try h.pump(limit: 5)
+        h.clock.seconds += 1000
+        try h.pump(limit: 5)
+        let job = try #require(try h.store.jobs().first)
+        #expect(job.phase == .failed)
+        #expect(job.failureReason?.contains("forget holder c0") == true)
+        #expect(try h.store.request(id: "r1")?.state == .recorded)  // kept, so a later run can retry it
+    }
+
+    @Test func aRestartedCoordinatorResumesTheJobAndLosesNoAcknowledgedRequest() throws {
+        let store = InMemoryJobStore()
+        let first = try Harness(store: store, stopAfterJobs: 2)
+        try first.connectClients()
+        try first.pump(until: { (try? store.latestModelVersion()) != nil })
+        _ = try first.submitDeletion("r1")
+        try first.pump(until: { first.node.job?.record.phase == .contrastive })
+        let r2 = try first.submitDeletion("r2", ids: [7])  // acknowledged while r1 runs, then the coordinator "dies"
+        #expect(r2.received.contains { if case .deletionAck(let ack)? = $0.body { ack.state == .recorded } else { false } })
+        first.node.transport.close()
+        let interrupted = try store.unfinishedJobs().map(\.phase)
+        #expect(interrupted == [.contrastive] || interrupted == [.verification])
+
+        let second = try Harness(store: store, output: first.output, stopAfterJobs: 2)
+        try second.connectClients()
+        try second.pump()
+        let jobs = try store.jobs()
+        #expect(jobs.map(\.requestID) == ["r1", "r2"])
+        #expect(jobs.allSatisfy { $0.phase == .published })
+        #expect(try store.requests().allSatisfy { $0.state == .done })
+        #expect(second.lines.all.contains { $0.contains("resuming at \(interrupted.first?.rawValue ?? "")") })
+    }
+}
