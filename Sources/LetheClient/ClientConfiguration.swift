@@ -12,8 +12,9 @@ public struct ClientConfiguration: Sendable {
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
     /// With noise requested, features are clipped to this L2 norm first, so the Gaussian mechanism's sensitivity
-    /// (B for Σh, B² for Σh²) is bounded and the reported (ε, δ) is meaningful.
-    public var featureClipNorm: Float = 20
+    /// (B for Σh, B² for Σh²) is bounded and the reported (ε, δ) is meaningful. 10 is the bound the coordinator
+    /// assumes when it turns its `--epsilon` into a σ.
+    public var featureClipNorm: Float = 10
     /// δ at which the client states ε for noised statistics.
     public var privacyDelta = 1e-5
     /// Heartbeat interval and liveness used until the coordinator's Welcome says otherwise.
