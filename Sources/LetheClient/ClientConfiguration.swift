@@ -12,15 +12,17 @@ public struct ClientConfiguration: Sendable {
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
     /// With noise requested, features are clipped to this L2 norm first, so the Gaussian mechanism's sensitivity
-    /// (B for Σh, B² for Σh²) is bounded and the reported (ε, δ) is meaningful.
-    public var featureClipNorm: Float = 20
+    /// (B for Σh, B² for Σh²) is bounded and the reported (ε, δ) is meaningful. 10 is the bound the coordinator
+    /// assumes when it turns its `--epsilon` into a σ.
+    public var featureClipNorm: Float = 10
     /// δ at which the client states ε for noised statistics.
     public var privacyDelta = 1e-5
     /// Heartbeat interval and liveness used until the coordinator's Welcome says otherwise.
     public var heartbeatIntervalMs: UInt32 = 1000
     public var liveness: UInt32 = 5
-    /// Incoming message numbers whose replies are kept, so a replayed request is answered without re-running it.
-    public var replayWindow = 64
+    /// Incoming message numbers whose replies are kept, so a replayed request is answered without re-running it
+    /// (small: a kept TrainUpdate or dense SaliencyReport holds a whole model).
+    public var replayWindow = 16
 
     public init(clientID: String) { self.clientID = clientID }
 }

@@ -13,10 +13,10 @@ extension ClientNode {
                            state: ClientState) throws -> [Lethe_V1_Envelope] {
         let started = Date()
         let model = try loadModel(state, version: request.modelVersion, for: "eval_request")
-        let job = state.deletions[request.requestID].flatMap { $0.isHolder ? $0 : nil }
-        let metrics = try evaluate(model, forget: job?.forgetPositions ?? [],
-                                   retained: state.retainedPositions(count: data.train.count),
-                                   excludedClass: job?.forgottenClass ?? state.deletions[request.requestID]?.forgottenClass)
+        let job = state.deletions[request.requestID]
+        let forget = job?.isHolder == true ? job!.forgetPositions : []
+        let metrics = try evaluate(model, forget: forget, retained: state.retainedPositions(count: data.train.count),
+                                   excludedClass: job?.forgottenClass)
         var report = Lethe_V1_EvalReport()
         report.requestID = request.requestID
         report.modelVersion = request.modelVersion

@@ -38,11 +38,17 @@ public final class ClientNode {
         }
     }
 
-    /// Handles an envelope that passed `WireCodec.decode`. A replayed message number gets the stored replies; a
-    /// refused message gets an `Error` reply and leaves the state unchanged.
+    /// Handles an envelope that passed `WireCodec.decode`. A replayed message number gets the stored replies (or,
+    /// once out of the replay window, a stale-round Error); a refused message gets an `Error` reply and leaves the
+    /// state unchanged.
     public func handle(_ message: Lethe_V1_Envelope, state: ClientState) -> (state: ClientState,
                                                                              replies: [Lethe_V1_Envelope]) {
         let number = message.messageNumber
+        var state = state
+        if case .welcome = message.body {
+            // A Welcome opens a new session: a restarted coordinator numbers its messages from 1 again.
+            (state.lastMessageNumber, state.answered) = (0, [])
+        }
         if number != 0, number <= state.lastMessageNumber {
             if let stored = state.answered.last(where: { $0.number == number }) { return (state, stored.replies) }
             return (state, [errorReply(to: message, ClientError.replayed(messageNumber: number))])

@@ -26,6 +26,8 @@ public final class ClientRunner: @unchecked Sendable {
     /// Used only by the loop's thread.
     private var nextMessageNumber: UInt64 = 1
     private var heartbeatSequence: UInt64 = 0
+    /// Whether the last send failed: a coordinator that is gone is reported once, not every heartbeat.
+    private var sendsFailing = false
 
     public init(node: ClientNode, transport: MessageTransport, state: ClientState = ClientState()) {
         self.node = node
@@ -130,8 +132,13 @@ public final class ClientRunner: @unchecked Sendable {
         nextMessageNumber += 1
         do {
             try transport.send([try WireCodec.encode(stamped)], to: .server)
+            if sendsFailing { node.log("sending works again") }
+            sendsFailing = false
         } catch {
-            node.log("could not send \(envelope.body?.fieldName ?? "message"): \(error)")
+            let kind = envelope.body?.fieldName ?? "message"
+            if case .heartbeat = envelope.body, sendsFailing { return }
+            node.log("could not send \(kind): \(error)")
+            sendsFailing = true
         }
     }
 }

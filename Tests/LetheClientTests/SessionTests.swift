@@ -99,4 +99,16 @@ import Testing
         s = forgetful.handle(other.envelope(.heartbeat(Lethe_V1_Heartbeat())), state: s).state
         #expect(forgetful.handle(old, state: s).replies.map(\.errorCode) == [.staleRound])
     }
+
+    /// A restarted coordinator numbers from 1 again: its Welcome starts a new session instead of looking replayed.
+    @Test func aWelcomeStartsANewNumberingSession() {
+        var coordinator = ScriptedCoordinator()
+        let state = drive(node, &coordinator, [modelWeights(initialParameters(), version: 1),
+                                               .heartbeat(Lethe_V1_Heartbeat()), .heartbeat(Lethe_V1_Heartbeat())]).0
+        var restarted = ScriptedCoordinator()
+        var welcome = Lethe_V1_Welcome()
+        (welcome.heartbeatIntervalMs, welcome.liveness, welcome.maxMessageBytes) = (1000, 3, 1 << 26)
+        let replies = drive(node, &restarted, [.welcome(welcome), trainRequest(version: 1)], from: state).1
+        guard case .trainUpdate = replies.first?.body else { Issue.record("refused after restart: \(replies)"); return }
+    }
 }
