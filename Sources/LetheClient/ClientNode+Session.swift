@@ -75,8 +75,15 @@ extension ClientNode {
     }
 
     /// The coordinator refused something this client sent: log it; never answer an Error with an Error.
-    func handleRemoteError(_ error: Lethe_V1_Error) -> [Lethe_V1_Envelope] {
+    /// A coordinator that restarted no longer knows this connection and refuses everything but Hello ("send Hello
+    /// first"): say Hello again so the node rejoins and a resumed job can reach it. Hello itself is never refused
+    /// that way, so this cannot ping-pong.
+    func handleRemoteError(_ error: Lethe_V1_Error, state: ClientState) -> [Lethe_V1_Envelope] {
         log("coordinator error \(error.code) on message #\(error.inReplyTo): \(error.message)")
+        if error.code == .unauthorized && error.message.contains("send Hello first") {
+            log("the coordinator does not know this connection (restarted?); saying Hello again")
+            return [hello(state)]
+        }
         return []
     }
 

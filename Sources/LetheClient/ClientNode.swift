@@ -88,7 +88,7 @@ public final class ClientNode {
         case .phaseRequest(let request): return try handlePhaseRequest(request, message, state: state)
         case .globalStats(let stats): return try handleGlobalStats(stats, state: &state)
         case .evalRequest(let request): return try handleEvalRequest(request, message, state: state)
-        case .error(let error): return handleRemoteError(error)
+        case .error(let error): return handleRemoteError(error, state: state)
         case .jobStatus(let status): return handleJobStatus(status)
         case .hello, .trainUpdate, .deletionAck, .saliencyReport, .modelDelta, .featureStats, .evalReport:
             throw ClientError.unexpected(kind: body.fieldName)
