@@ -303,14 +303,20 @@ struct SimulateCommand: ParsableCommand {
         let phases = Set(job.phaseSeconds.keys).union(job.phaseBytes.keys.map { String($0.split(separator: ".")[0]) })
         let order = ["requested", "saliency", "mask", "forgetting", "statistics", "contrastive", "verification"]
         let sorted = phases.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
-        var lines = ["wss-cl job by phase        seconds        sent    received"]
-        for phase in sorted {
-            lines.append(String(format: "  %-22@ %9.2f  %10@  %10@", phase as NSString, job.phaseSeconds[phase] ?? 0,
-                                bytesText(job.phaseBytes["\(phase).sent"] ?? 0) as NSString,
-                                bytesText(job.phaseBytes["\(phase).received"] ?? 0) as NSString))
+        func line(_ name: String, _ seconds: Double, _ sent: UInt64, _ received: UInt64) -> String {
+            name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + [String(format: "%.2f", seconds), bytesText(sent), bytesText(received)].map {
+                    String(repeating: " ", count: max(0, 12 - $0.count)) + $0
+                }.joined()
         }
-        lines.append(String(format: "  %-22@ %9.2f  %10@  %10@", "total" as NSString, job.seconds,
-                            bytesText(job.bytesSent) as NSString, bytesText(job.bytesReceived) as NSString))
+        var lines = ["wss-cl job    " + ["seconds", "sent", "received"].map {
+            String(repeating: " ", count: 12 - $0.count) + $0
+        }.joined()]
+        for phase in sorted {
+            lines.append(line(phase, job.phaseSeconds[phase] ?? 0, job.phaseBytes["\(phase).sent"] ?? 0,
+                              job.phaseBytes["\(phase).received"] ?? 0))
+        }
+        lines.append(line("total", job.seconds, job.bytesSent, job.bytesReceived))
         return lines.joined(separator: "\n")
     }
 
