@@ -86,6 +86,8 @@ let package = Package(
                     dependencies: ["LetheWire", "LetheTransport", "LetheTensor", "CLetheClient", "lethe-c-client"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheCLITests", dependencies: ["lethe"], swiftSettings: cpuFlags),
+        .testTarget(name: "LetheSystemTests", dependencies: ["lethe", "LetheReport", "LetheCoordinator"],
+                    swiftSettings: cpuFlags),
         .testTarget(name: "LetheLedgerTests", dependencies: ["LetheLedger", "LetheFederation"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheFederationTests",
                     dependencies: ["LetheFederation", "LetheWire", "LetheTensor", "LetheUnlearning"],

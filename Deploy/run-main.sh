@@ -4,5 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Deploy/setup.sh
 swift build -c release --product lethe
-exec .build/release/lethe unlearn --train-subset 12000 --test-subset 2000 --epochs 5 \
-  --method salun,wss-cl --cache-dir .build/lethe-cache "$@"
+exec .build/release/lethe simulate "$@"

@@ -18,6 +18,8 @@ public struct ActivityReport: Codable, Equatable, Sendable {
     public var phaseSeconds: [String: Double]
     public var requestID: String?
     public var failure: String?
+    /// Messages by direction and body kind since the previous report (the first report includes registration).
+    public var messages: WireCensus?
 
     public init(name: String, kind: String) {
         self.name = name

@@ -12,11 +12,13 @@ extension CoordinatorNode {
         do {
             envelope = try WireCodec.decode(bytes, limits: configuration.limits)
         } catch {
+            wireCensus.count("undecodable", sent: false, bytes: bytes.count)
             log("refused a message from peer \(message.peer): \(error)")
             sendError(error.errorBody(), to: message.peer)
             return
         }
         let sender = envelope.senderID
+        wireCensus.count(envelope.body?.fieldName ?? "empty", sent: false, bytes: bytes.count)
         guard let body = envelope.body else { return }
         switch body {
         case .hello(let hello):

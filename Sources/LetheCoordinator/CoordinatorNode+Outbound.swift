@@ -21,6 +21,7 @@ extension CoordinatorNode {
         do {
             let data = try WireCodec.encode(envelope)
             try transport.send([data], to: peer)
+            wireCensus.count(body.fieldName, sent: true, bytes: data.count)
             return data.count
         } catch {
             log("could not send \(body.fieldName) to \(client): \(error); marking it dead")
@@ -33,7 +34,11 @@ extension CoordinatorNode {
     func sendRaw(_ body: Lethe_V1_Envelope.OneOf_Body, to peer: PeerID, jobID: String = "", replyTo: UInt64 = 0) {
         let envelope = WireCodec.envelope(jobID: jobID, senderID: configuration.nodeID,
                                           messageNumber: nextMessageNumber(), replyTo: replyTo, body: body)
-        do { try transport.send([try WireCodec.encode(envelope)], to: peer) } catch {
+        do {
+            let data = try WireCodec.encode(envelope)
+            try transport.send([data], to: peer)
+            wireCensus.count(body.fieldName, sent: true, bytes: data.count)
+        } catch {
             log("could not answer peer \(peer): \(error)")
         }
     }

@@ -143,13 +143,30 @@ extension CoordinatorNode {
     }
 
     func addReport(_ report: ActivityReport) {
+        var report = report
+        report.messages = wireCensus.since(censusAtLastReport)
+        censusAtLastReport = wireCensus
         reports.append(report)
+        writeCensus()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let url = configuration.outputDirectory.appendingPathComponent("activities.json")
         do {
             try FileManager.default.createDirectory(at: configuration.outputDirectory, withIntermediateDirectories: true)
             try encoder.encode(reports).write(to: url, options: .atomic)
+        } catch {
+            log("could not write \(url.path): \(error)")
+        }
+    }
+
+    /// Writes the whole census so far as `wire-census.json` in the output folder (also after every report).
+    public func writeCensus() {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let url = configuration.outputDirectory.appendingPathComponent("wire-census.json")
+        do {
+            try FileManager.default.createDirectory(at: configuration.outputDirectory, withIntermediateDirectories: true)
+            try encoder.encode(wireCensus).write(to: url, options: .atomic)
         } catch {
             log("could not write \(url.path): \(error)")
         }

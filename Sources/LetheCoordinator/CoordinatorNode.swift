@@ -38,6 +38,9 @@ public final class CoordinatorNode: @unchecked Sendable {
     var reassembly: [ClientID: TensorReassembler] = [:]
     var lastHeartbeat = -Double.infinity
     public internal(set) var reports: [ActivityReport] = []
+    /// Every message sent or received so far, by kind (written as `wire-census.json`).
+    public internal(set) var wireCensus = WireCensus()
+    var censusAtLastReport = WireCensus()
     /// True once `stopAfterJobs` jobs and the comparisons are done.
     public internal(set) var isFinished = false
 

@@ -36,6 +36,10 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "File with the allowed client public keys (Z85), one per line.") var curveClientKeys: String?
     @Option(help: "Stop after this many deletion jobs (and the comparison runs); unset: serve until killed.")
     var stopAfterJobs: Int?
+    @Option(help: "WSS-CL stage-1 (KL forgetting) epochs on the forget holders (default: the method's).")
+    var forgettingEpochs: Int?
+    @Option(help: "WSS-CL stage-2 (contrastive) epochs on the forget holders (default: the method's).")
+    var contrastiveEpochs: Int?
     @Option(help: "Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).")
     var comparisons = ""
 
@@ -73,6 +77,7 @@ struct CoordinatorCommand: ParsableCommand {
         let node = try CoordinatorNode(transport: transport, store: store, configuration: settings,
                                        initialWeights: model.parameters.values, log: { log("coordinator: \($0)") })
         try node.run()
+        node.writeCensus()
         transport.close()
     }
 
@@ -83,6 +88,8 @@ struct CoordinatorCommand: ParsableCommand {
         federation.training.seed = seed
         federation.aggregation = AggregationRule(parsing: aggregation) ?? .weightedMean
         federation.unlearning.saliencyEncoding = saliency == "top-k" ? .topK : .dense
+        if let forgettingEpochs { federation.unlearning.forgettingEpochs = forgettingEpochs }
+        if let contrastiveEpochs { federation.unlearning.contrastiveEpochs = contrastiveEpochs }
         federation.unlearning.privacy = epsilon.map { FederationConfiguration.Privacy(epsilon: $0) }
         return federation
     }

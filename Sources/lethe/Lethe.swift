@@ -8,7 +8,7 @@ struct Lethe: ParsableCommand {
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
-                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, BenchCommand.self]
+                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self, BenchCommand.self]
     )
 
     /// Every command churns multi-megabyte buffers; keep glibc from returning them to the OS between uses

@@ -1,0 +1,415 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LetheClient
+import LetheCoordinator
+import LetheData
+import LetheFederation
+import LetheNN
+import LetheReport
+import LetheTensor
+import LetheUnlearning
+
+/// `lethe simulate`: the main job. A coordinator and N clients as processes of this executable on one host train a
+/// federated model, honour one deletion request with federated WSS-CL, run federated Retrain and FT for comparison,
+/// and the simulate process evaluates every version centrally on the data it can rebuild for each client.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate a federation on this host: train, delete, unlearn with WSS-CL, compare with Retrain and FT.",
+        discussion: """
+            Starts `lethe coordinator` and --clients `lethe client` processes (tcp loopback or ipc), each with one \
+            BLAS thread unless --threads-per-node says otherwise. The coordinator trains the original model with \
+            FedAvg, the deletion request is submitted, the coordinator runs federated WSS-CL, then federated \
+            Retrain (the original's rounds and local epochs from scratch without the forget data) and federated FT \
+            (--ft-rounds from the original). Every published version is then evaluated here: UA on the deleted \
+            samples, RA on all clients' retained data, TA on the clients' test slices, MIA as the protocol computes \
+            it. Node logs are in the run folder; the coordinator's progress is shown live.
+            """
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "Number of client processes.") var clients = 4
+    @Option(help: "Training images per client (default 3,000; --full: the whole share of 60,000).")
+    var trainPerClient: Int?
+    @Option(help: "Test images in all, split among the clients' local slices (default 2,000; --full: 10,000).")
+    var testSubset: Int?
+    @Flag(help: "The full-size experiment: all 60,000 training images split over the clients, the whole test set.")
+    var full = false
+    @Option(help: "What to delete: ids (a fraction of one client's samples, one person's data), class:N or client:ID.")
+    var scenario = "ids"
+    @Option(help: "Fraction of the client's samples deleted by the ids scenario.") var forgetFraction = 0.1
+    @Option(help: "Client whose samples the ids scenario deletes.") var forgetClient = "client-0"
+    @Option(help: "FedAvg rounds of the original model and of federated Retrain.") var rounds = 5
+    @Option(help: "Local epochs per round.") var localEpochs = 2
+    @Option(help: "FedAvg rounds of federated FT from the original model.") var ftRounds = 2
+    @Option(help: ArgumentHelp("WSS-CL stage-1 (KL forgetting) epochs on the forget holders.",
+                               discussion: "Default: the method's default (1)."))
+    var forgettingEpochs: Int?
+    @Option(help: ArgumentHelp("WSS-CL stage-2 (contrastive) epochs on the forget holders.",
+                               discussion: "Default: proportionate to the data, round(8 × training images per client "
+                                   + "/ 54,000) clamped to 1…8; the method's 8 were chosen for one 54,000-image D_r."))
+    var contrastiveEpochs: Int?
+    @Option(help: "Saliency reports: dense (exact aggregation) or top-k (compressed vote).") var saliency = "dense"
+    @Option(help: "iid, or dirichlet:α for label-skewed shares.") var partition = "iid"
+    @Option(help: "tcp (a free loopback port) or ipc (a socket file).") var transport = "tcp"
+    @Option(help: "BLAS threads per node process (DECISIONS.md §20).") var threadsPerNode = 1
+    @Option(help: "Seed of the partition, the model, the deletion and the rounds.") var seed: UInt64 = 1
+    @Option(help: "Folder for node logs, published versions, the ledger and the forget ids (default: a new temp folder).")
+    var runDir: String?
+    @Option(help: "Write the results (a ResultsDocument plus per-phase bytes and times) as JSON to this path.")
+    var json: String?
+    @Flag(help: "Also show every client's log lines (they always go to the run folder).") var verbose = false
+    @Option(help: "Give up (and stop every node) after this many seconds.") var timeout = 3600.0
+
+    enum Scenario: Equatable {
+        case ids
+        case wholeClass(Int)
+        case client(Int)
+    }
+
+    func parsedScenario() throws -> Scenario {
+        if scenario == "ids" { return .ids }
+        let parts = scenario.split(separator: ":", maxSplits: 1).map(String.init)
+        if parts.count == 2, parts[0] == "class", let label = Int(parts[1]), (0..<10).contains(label) {
+            return .wholeClass(label)
+        }
+        if parts.count == 2, parts[0] == "client", let index = Self.clientIndex(parts[1]), index < clients {
+            return .client(index)
+        }
+        throw ValidationError("--scenario must be ids, class:N (0…9) or client:ID (client-k or k, k < --clients); "
+                              + "got '\(scenario)'")
+    }
+
+    static func clientIndex(_ text: String) -> Int? {
+        let digits = text.hasPrefix("client-") ? String(text.dropFirst("client-".count)) : text
+        return Int(digits).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    func validate() throws {
+        guard clients >= 1, clients <= 64 else { throw ValidationError("--clients must be in 1…64") }
+        _ = try parsedScenario()
+        guard forgetFraction > 0, forgetFraction < 1 else { throw ValidationError("--forget-fraction must be in (0, 1)") }
+        guard let index = Self.clientIndex(forgetClient), index < clients else {
+            throw ValidationError("--forget-client must be client-k with k < --clients")
+        }
+        guard rounds >= 1, localEpochs >= 1, ftRounds >= 1 else {
+            throw ValidationError("--rounds, --local-epochs and --ft-rounds must be at least 1")
+        }
+        if let trainPerClient, trainPerClient < 20 { throw ValidationError("--train-per-client must be at least 20") }
+        if let testSubset, testSubset < clients { throw ValidationError("--test-subset must be at least --clients") }
+        if let e = forgettingEpochs, e < 1 { throw ValidationError("--forgetting-epochs must be at least 1") }
+        if let e = contrastiveEpochs, e < 1 { throw ValidationError("--contrastive-epochs must be at least 1") }
+        guard ["dense", "top-k"].contains(saliency) else { throw ValidationError("--saliency must be dense or top-k") }
+        do { _ = try ClientPartition.Kind(parsing: partition) } catch { throw ValidationError("\(error)") }
+        guard ["tcp", "ipc"].contains(transport) else { throw ValidationError("--transport must be tcp or ipc") }
+        guard threadsPerNode >= 1 else { throw ValidationError("--threads-per-node must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let scenario = try parsedScenario()
+        let folder = URL(fileURLWithPath: runDir ?? NSTemporaryDirectory() + "lethe-simulate-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let coordinatorFolder = folder.appendingPathComponent("coordinator")
+
+        // The data every client will hold, rebuilt here so the deleted and retained samples are known.
+        let train = try FashionMNIST.load(split: .train, directory: data.directory)
+        let test = try FashionMNIST.load(split: .test, directory: data.directory)
+        let perClient = full ? nil : (trainPerClient ?? 3000)
+        let testTotal = min(testSubset ?? (full ? test.count : 2000), test.count)
+        let testPerClient = max(1, testTotal / clients)
+        let kind = try ClientPartition.Kind(parsing: partition)
+        let specs = try (0..<clients).map {
+            try ClientPartition(seed: seed, clients: clients, index: $0, kind: kind, limit: perClient,
+                                testLimit: testPerClient)
+        }
+        let shares = try specs.map { try $0.trainPositions(in: train) }
+        let testPositions = try specs.flatMap { try $0.testPositions(in: test) }.sorted()
+        let plan = try deletionPlan(scenario, shares: shares, train: train, folder: folder)
+        let forgetSet = Set(plan.forget)
+        let retained = shares.flatMap { $0 }.filter { !forgetSet.contains($0) }.sorted()
+        let stage2 = contrastiveEpochs
+            ?? min(8, max(1, Int((8 * Double(shares.map(\.count).max() ?? 0) / 54_000).rounded())))
+        let stage1 = forgettingEpochs ?? FederationConfiguration().unlearning.forgettingEpochs
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        log("run folder \(folder.path)")
+        log("\(clients) client(s) × \(shares.map(\.count).min() ?? 0)…\(shares.map(\.count).max() ?? 0) training "
+            + "images (\(partition)), \(testPositions.count) test images; deleting \(plan.describe); "
+            + "FedAvg \(rounds) round(s) × \(localEpochs) local epoch(s), FT \(ftRounds) round(s), WSS-CL stage 1 "
+            + "\(stage1) epoch(s), stage 2 \(stage2) epoch(s)")
+        log("cores: \(cores) available; \(clients + 1) node processes × \(threadsPerNode) BLAS thread(s) "
+            + "(OPENBLAS_NUM_THREADS=\(threadsPerNode))")
+
+        let endpoint: String
+        if transport == "tcp" {
+            endpoint = "tcp://127.0.0.1:\(try freeLoopbackPort())"
+        } else {
+            let path = folder.appendingPathComponent("coordinator.sock").path
+            endpoint = "ipc://" + (path.utf8.count < 100 ? path : NSTemporaryDirectory() + "lethe-\(getpid()).sock")
+        }
+        let ids = (0..<clients).map { "client-\($0)" }
+        let nodes = SimulationNodes(executable: SimulationNodes.executableURL, folder: folder,
+                                    blasThreads: threadsPerNode)
+        let interrupts = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                log("signal \(number): stopping every node")
+                nodes.terminateAll(grace: 2)
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer {
+            nodes.terminateAll()
+            interrupts.forEach { $0.cancel() }
+        }
+
+        let coordinatorArguments = ["coordinator", "--bind", endpoint, "--expected-clients", ids.joined(separator: ","),
+                                    "--output", coordinatorFolder.path, "--rounds", "\(rounds)",
+                                    "--local-epochs", "\(localEpochs)", "--seed", "\(seed)", "--stop-after-jobs", "1",
+                                    "--comparisons", "retrain:\(rounds),ft:\(ftRounds)", "--saliency", saliency,
+                                    "--forgetting-epochs", "\(stage1)", "--contrastive-epochs", "\(stage2)"]
+        let coordinator = try nodes.start("coordinator", arguments: coordinatorArguments, echo: true)
+        var clientNodes: [SimulationNodes.Node] = []
+        for (index, id) in ids.enumerated() {
+            var arguments = ["client", "--connect", endpoint, "--id", id, "--seed", "\(seed)", "--clients", "\(clients)",
+                             "--index", "\(index)", "--partition", partition, "--test-limit", "\(testPerClient)",
+                             "--threads", "\(threadsPerNode)"]
+            if let perClient { arguments += ["--limit", "\(perClient)"] }
+            if let dir = data.dataDir { arguments += ["--data-dir", dir] }
+            clientNodes.append(try nodes.start(id, arguments: arguments, echo: verbose))
+        }
+        let deadline = started.addingTimeInterval(timeout)
+        let activitiesURL = coordinatorFolder.appendingPathComponent("activities.json")
+
+        func checkAlive() throws {
+            if !coordinator.process.isRunning {
+                throw SimulationError.node("the coordinator exited with status \(coordinator.process.terminationStatus)"
+                                           + "\n" + nodes.tail(coordinator))
+            }
+            if let dead = clientNodes.first(where: { !$0.process.isRunning }) {
+                log("warning: \(dead.name) exited with status \(dead.process.terminationStatus)\n" + nodes.tail(dead))
+            }
+            guard Date() < deadline else { throw SimulationError.timeout("after \(Int(timeout)) s (--timeout)") }
+        }
+        // 1. The original model.
+        while try readActivities(activitiesURL).contains(where: { $0.name == "original" }) == false {
+            try checkAlive()
+            usleep(200_000)
+        }
+        // 2. The deletion request, as an operator would submit it.
+        let requestID = "sim-\(seed)-\(plan.kindName)"
+        let record = DeletionRequestRecord(id: requestID, clientID: plan.target, scope: plan.scope, receivedAt: Date())
+        let outcome = try submitDeletion(record, to: endpoint, timeout: 60, waitTimeout: nil)
+        log("deletion request \(requestID) for \(plan.target): \(outcome.ack)")
+        guard outcome.accepted else { throw SimulationError.node("the coordinator refused the deletion: \(outcome.ack)") }
+        // 3. The job and the comparison runs; the coordinator exits when they are done.
+        var peaks: [String: Double] = [:]
+        while coordinator.process.isRunning {
+            for (name, mib) in nodes.peakResidentMiB() { peaks[name] = max(peaks[name] ?? 0, mib) }
+            guard Date() < deadline else { throw SimulationError.timeout("after \(Int(timeout)) s (--timeout)") }
+            usleep(250_000)
+        }
+        coordinator.process.waitUntilExit()
+        guard coordinator.process.terminationStatus == 0 else {
+            throw SimulationError.node("the coordinator exited with status \(coordinator.process.terminationStatus)\n"
+                                       + nodes.tail(coordinator))
+        }
+        for (name, mib) in nodes.peakResidentMiB() { peaks[name] = max(peaks[name] ?? 0, mib) }
+        nodes.terminateAll()
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        peaks["coordinator"] = max(peaks["coordinator"] ?? 0, Double(usage.ru_maxrss) / 1024)
+
+        // 4. Central evaluation of every published version.
+        let activities = try readActivities(activitiesURL)
+        func report(_ name: String) throws -> ActivityReport {
+            guard let found = activities.last(where: { $0.name == name }) else {
+                throw SimulationError.node("the coordinator reported no '\(name)' run in \(activitiesURL.path)")
+            }
+            if let failure = found.failure { throw SimulationError.node("\(name) failed: \(failure)") }
+            return found
+        }
+        let runs = try ["original", "retrain", "wss-cl", "ft"].map(report)
+        let task = try UnlearningTask(train: train, forget: plan.forget, retain: retained)
+        let testSet = test.subset(testPositions)
+        let evaluation: EvaluationData
+        if case .wholeClass(let label) = scenario { evaluation = .excludingClass(label, from: testSet) }
+        else { evaluation = EvaluationData(test: testSet) }
+        var metrics: [String: UnlearningMetrics] = [:]
+        for run in runs {
+            guard let path = run.modelPath else { throw SimulationError.node("\(run.name) published no model file") }
+            let model = Architecture.cnnSmall.build(seed: 0)
+            let weights = try ModelArchive(directory: coordinatorFolder, layout: model.parameters.entries).load(path: path)
+            guard weights.count == model.parameters.values.count else {
+                throw SimulationError.node("\(path) holds \(weights.count) weights, cnn-small has \(model.parameters.values.count)")
+            }
+            model.parameters.values = weights
+            metrics[run.name] = try UnlearningEvaluator.evaluate(model, task: task, data: evaluation)
+        }
+        let retrain = runs[1], reference = metrics["retrain"]!
+        let rows = runs.map { run in
+            let m = metrics[run.name]!
+            return ResultRow(method: run.name, ua: m.ua, ra: m.ra, ta: m.ta, mia: m.mia, seconds: run.seconds,
+                             avgGap: run.name == "retrain" ? nil : m.averageGap(to: reference),
+                             rte: run.name == "original" ? nil : run.seconds / max(retrain.seconds, 1e-9),
+                             configuration: configurationText(run, stage1: stage1, stage2: stage2))
+        }
+        let document = ResultsDocument(forget: plan.description(count: plan.forget.count), clients: clients,
+                                       seeds: [seed], results: rows)
+        let census = try? JSONDecoder().decode(
+            WireCensus.self, from: Data(contentsOf: coordinatorFolder.appendingPathComponent("wire-census.json")))
+        let wall = Date().timeIntervalSince(started)
+        print(ResultsTable.render(document))
+        print(phaseTable(runs[2]))
+        print(String(format: "unlearning job %.1f s = %.1f %% of federated Retrain's %.1f s; FT %.1f s",
+                     runs[2].seconds, 100 * runs[2].seconds / max(retrain.seconds, 1e-9), retrain.seconds, runs[3].seconds))
+        if let census { print(censusSummary(census)) }
+        let peakText = peaks.keys.sorted().map { String(format: "%@ %.0f", $0, peaks[$0]!) }.joined(separator: ", ")
+        print(String(format: "wall time %.1f s on %d core(s), %d node processes × %d BLAS thread(s); peak memory "
+                     + "(MiB): simulate %.0f; %@", wall, cores, clients + 1, threadsPerNode,
+                     ProcessMemory.peakResidentMiB(), peakText))
+        print("run folder: \(folder.path)")
+        if let json {
+            let output = SimulationDocument(results: document, simulation: .init(
+                wallSeconds: wall, cores: cores, threadsPerNode: threadsPerNode, transport: transport,
+                scenario: self.scenario, trainPerClient: shares.map(\.count), testImages: testPositions.count,
+                rounds: rounds, localEpochs: localEpochs, ftRounds: ftRounds, forgettingEpochs: stage1,
+                contrastiveEpochs: stage2, jobToRetrainTime: runs[2].seconds / max(retrain.seconds, 1e-9),
+                activities: activities, wireCensus: census, peakResidentMiB: peaks, runFolder: folder.path))
+            try writeJSON(output, to: json)
+        }
+    }
+
+    func readActivities(_ url: URL) throws -> [ActivityReport] {
+        guard let data = try? Data(contentsOf: url) else { return [] }
+        return try JSONDecoder().decode([ActivityReport].self, from: data)
+    }
+
+    func configurationText(_ run: ActivityReport, stage1: Int, stage2: Int) -> String {
+        switch run.name {
+        case "original", "retrain": "FedAvg \(rounds) rounds × \(localEpochs) local epochs"
+        case "ft": "FedAvg \(ftRounds) rounds from the original"
+        default: "federated WSS-CL: saliency \(saliency), stage 1 \(stage1) epoch(s), stage 2 \(stage2) epoch(s)"
+        }
+    }
+
+    /// The unlearning job's phases: seconds, bytes sent and received.
+    func phaseTable(_ job: ActivityReport) -> String {
+        let phases = Set(job.phaseSeconds.keys).union(job.phaseBytes.keys.map { String($0.split(separator: ".")[0]) })
+        let order = ["requested", "saliency", "mask", "forgetting", "statistics", "contrastive", "verification"]
+        let sorted = phases.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
+        func line(_ name: String, _ seconds: Double, _ sent: UInt64, _ received: UInt64) -> String {
+            name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + [String(format: "%.2f", seconds), bytesText(sent), bytesText(received)].map {
+                    String(repeating: " ", count: max(0, 12 - $0.count)) + $0
+                }.joined()
+        }
+        var lines = ["wss-cl job    " + ["seconds", "sent", "received"].map {
+            String(repeating: " ", count: 12 - $0.count) + $0
+        }.joined()]
+        for phase in sorted {
+            lines.append(line(phase, job.phaseSeconds[phase] ?? 0, job.phaseBytes["\(phase).sent"] ?? 0,
+                              job.phaseBytes["\(phase).received"] ?? 0))
+        }
+        lines.append(line("total", job.seconds, job.bytesSent, job.bytesReceived))
+        return lines.joined(separator: "\n")
+    }
+
+    func censusSummary(_ census: WireCensus) -> String {
+        let parts = census.kinds.keys.sorted().map { key in
+            let t = census.kinds[key]!
+            return "\(key) \(t.messages)×/\(bytesText(t.bytes))"
+        }
+        return "wire census (coordinator socket, both directions): " + parts.joined(separator: ", ")
+    }
+
+    func bytesText(_ bytes: UInt64) -> String {
+        let b = Double(bytes)
+        if b >= 1_048_576 { return String(format: "%.2f MiB", b / 1_048_576) }
+        if b >= 1024 { return String(format: "%.1f KiB", b / 1024) }
+        return "\(bytes) B"
+    }
+
+    /// The deletion: which training positions it names, and the request that names them.
+    struct DeletionPlan {
+        var forget: [Int]
+        var target: String
+        var scope: DeletionScope
+        var kindName: String
+        var describe: String
+        var classLabel: Int?
+        var fraction: Double?
+
+        func description(count: Int) -> ForgetDescription {
+            ForgetDescription(kind: kindName, fraction: fraction, classLabel: classLabel, count: count)
+        }
+    }
+
+    func deletionPlan(_ scenario: Scenario, shares: [[Int]], train: ImageDataset, folder: URL) throws -> DeletionPlan {
+        switch scenario {
+        case .ids:
+            let holder = Self.clientIndex(forgetClient)!
+            let share = shares[holder]
+            let count = max(1, Int((forgetFraction * Double(share.count)).rounded()))
+            var rng = SeededGenerator(seed: seed).derived(0x666f_7267)  // "forg"
+            let positions = rng.permutation(share.count).prefix(count).map { share[$0] }.sorted()
+            let ids = positions.map { train.ids[$0] }
+            let file = folder.appendingPathComponent("forget-ids.txt")
+            try (ids.map(String.init).joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            return DeletionPlan(forget: positions, target: "client-\(holder)", scope: .samples(ids), kindName: "ids",
+                                describe: "\(count) sample(s) of client-\(holder) (ids in \(file.path))",
+                                fraction: forgetFraction)
+        case .wholeClass(let label):
+            let positions = shares.flatMap { $0 }.filter { Int(train.labels[$0]) == label }.sorted()
+            guard !positions.isEmpty else { throw SimulationError.setup("no client holds a sample of class \(label)") }
+            return DeletionPlan(forget: positions, target: "client-0", scope: .wholeClass(label), kindName: "class",
+                                describe: "class \(label) on every client (\(positions.count) samples)",
+                                classLabel: label)
+        case .client(let index):
+            guard clients > 1 else { throw SimulationError.setup("deleting the only client leaves nothing to train on") }
+            return DeletionPlan(forget: shares[index].sorted(), target: "client-\(index)", scope: .wholeClient,
+                                kindName: "client", describe: "all of client-\(index) (\(shares[index].count) samples)")
+        }
+    }
+}
+
+/// `--json`: the `ResultsDocument` keys at the top level, plus the simulation's own figures under "simulation".
+struct SimulationDocument: Encodable {
+    var results: ResultsDocument
+    var simulation: Details
+
+    struct Details: Encodable {
+        var wallSeconds: Double
+        var cores: Int
+        var threadsPerNode: Int
+        var transport: String
+        var scenario: String
+        var trainPerClient: [Int]
+        var testImages: Int
+        var rounds: Int
+        var localEpochs: Int
+        var ftRounds: Int
+        var forgettingEpochs: Int
+        var contrastiveEpochs: Int
+        /// The unlearning job's wall time over federated Retrain's.
+        var jobToRetrainTime: Double
+        /// The coordinator's activities: seconds and bytes per phase (training rounds as round-N).
+        var activities: [ActivityReport]
+        var wireCensus: WireCensus?
+        var peakResidentMiB: [String: Double]
+        var runFolder: String
+    }
+
+    enum Keys: String, CodingKey { case simulation }
+
+    func encode(to encoder: any Encoder) throws {
+        try results.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(simulation, forKey: .simulation)
+    }
+}
