@@ -1,3 +1,4 @@
+import Foundation
 import LetheNN
 @testable import LetheUnlearning
 import Testing
@@ -17,6 +18,13 @@ import Testing
         #expect(c.stage2.epochs == 3 && c.stage2.space == .features)
         #expect(c.stage2.temperature == WSSCLConfiguration().stage2.temperature)
         #expect(c.repair?.steps == 50)
+    }
+
+    @Test func nullClearsAnOptionalSetting() throws {
+        let method = try MethodCatalog.make(.wssCL, overrides: ["stage2": ["retainBatchesPerRound": NSNull()],
+                                                                "maskFraction": NSNull()])
+        #expect((method as! WSSCL).configuration.stage2.retainBatchesPerRound == nil)
+        #expect((method as! WSSCL).configuration.maskFraction == nil)
     }
 
     @Test func enumCasesAreReplacedNotMerged() throws {

@@ -82,7 +82,11 @@ enum ConfigurationOverride {
         guard let patch = override as? [String: Any] else { return nil }
         guard let object = used as? [String: Any] else { return patch.keys.sorted().first.map { path + $0 } }
         for key in patch.keys.sorted() {
-            guard let value = object[key] else { return path + key }
+            // A null clears an optional setting; the re-encoded result then omits the key.
+            guard let value = object[key] else {
+                if patch[key] is NSNull { continue }
+                return path + key
+            }
             if let nested = firstUnusedKey(patch[key]!, value, path: path + key + ".") { return nested }
         }
         return nil
