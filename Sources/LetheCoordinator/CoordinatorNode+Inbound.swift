@@ -87,7 +87,7 @@ extension CoordinatorNode {
         welcome.maxMessageBytes = UInt64(configuration.limits.maxMessageBytes)
         welcome.modelVersion = modelVersion
         send(.welcome(welcome), to: client, jobID: "", round: 0, replyTo: replyTo)
-        for body in ModelWeightsWire.bodies(version: modelVersion, weights: currentWeightsForClients,
+        for body in ModelWeightsWire.bodies(version: job?.modelVersion ?? modelVersion, weights: currentWeightsForClients,
                                             maxElements: maxElements) {
             // Job messages need a job id (WireCodec); outside a deletion job the model belongs to "train".
             send(body, to: client, jobID: job?.request.id ?? "train", round: 0)

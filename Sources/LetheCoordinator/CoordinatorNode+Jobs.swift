@@ -54,8 +54,10 @@ extension CoordinatorNode {
         let record: JobRecord
         var checkpoint: JobCheckpoint?
         if !resumable.isEmpty {
+            checkpoint = archive.loadCheckpoint(jobID: resumable[0].id)
+            guard resumeReady(checkpoint, now: now) else { return }
             record = resumable.removeFirst()
-            checkpoint = archive.loadCheckpoint(jobID: record.id)
+            resumeWaitSince = nil
         } else if !jobQueue.isEmpty {
             let requestID = jobQueue.removeFirst()
             let attempts = try store.jobs().filter { $0.requestID == requestID }.count
@@ -78,6 +80,23 @@ extension CoordinatorNode {
         jobReport?.requestID = request.id
         jobStartedAt = now
         try jobEvent(.start(now: now))
+    }
+
+    /// Whether an unfinished job found at restart may resume now: once its forget holders (from the checkpoint) and
+    /// every expected client have said Hello again, so the job does not start against an empty roster and fail with
+    /// "no registered client holds the data". If they are not all back within the timeout of the checkpointed
+    /// phase, it resumes anyway with those present; a missing holder then fails the phase at its timeout with the
+    /// usual reason.
+    private func resumeReady(_ checkpoint: JobCheckpoint?, now: Double) -> Bool {
+        let needed = Set(checkpoint?.holders ?? []).union(configuration.expectedClients)
+        let alive = Set(clients.alive.keys)
+        if needed.isSubset(of: alive) && !alive.isEmpty { return true }
+        let since = resumeWaitSince ?? now
+        resumeWaitSince = since
+        let limit = configuration.federation.timeouts.seconds(for: checkpoint?.phase ?? .requested)
+        if now - since < limit { return false }
+        log("resuming without \(needed.subtracting(alive).sorted()): not back within \(Int(limit)) s")
+        return true
     }
 
     /// Applies one event to the running job and carries out its actions.

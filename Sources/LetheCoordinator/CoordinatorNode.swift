@@ -29,6 +29,8 @@ public final class CoordinatorNode: @unchecked Sendable {
     var jobStartedAt = 0.0
     var jobQueue: [String] = []
     var resumable: [JobRecord] = []
+    /// When the node began waiting for the clients of a job to resume (see `resumeReady`).
+    var resumeWaitSince: Double?
     var requesters: [String: PeerID] = [:]
     var pendingRuns: [TrainingRun.Plan] = []
     var comparisonsQueued = false

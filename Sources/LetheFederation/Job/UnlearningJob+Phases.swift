@@ -4,8 +4,11 @@ import LetheWire
 
 /// Entering and finishing phases: the *when* of the job; the *what* comes from the `FederatedWSSCL` strategy.
 extension UnlearningJob {
-    /// Starts `phase`: checkpoint and record it, then send its requests (after a `prelude` when resuming).
-    mutating func enter(_ phase: JobPhase, now: Double, prelude resuming: Bool = false) -> [JobAction] {
+    /// Starts `phase`: checkpoint and record it, then send its requests (after a `prelude` when resuming, or after
+    /// broadcasting a new in-job model version with `broadcastModel`). The model goes out only after the checkpoint
+    /// naming it, so a coordinator killed in between resumes with the version its clients hold.
+    mutating func enter(_ phase: JobPhase, now: Double, prelude resuming: Bool = false,
+                        broadcastModel: Bool = false) -> [JobAction] {
         if record.phase != phase { closePhaseTiming(now: now) }
         phaseStartedAt = now
         record.phase = phase
@@ -16,7 +19,12 @@ extension UnlearningJob {
         var actions: [JobAction] = [.checkpoint(checkpoint()), .save(record),
                                     .log("job \(record.id): \(phase.rawValue) (round \(Self.round(of: phase)), "
                                          + "\(asked.count) client(s), model v\(modelVersion))")]
-        if resuming { actions += prelude(for: participants) }
+        if resuming {
+            actions += prelude(for: participants)
+        } else if broadcastModel {
+            actions.append(.send(.modelWeights(version: modelVersion, weights: weights), to: participants.sorted(),
+                                 round: Self.round(of: phase)))
+        }
         actions += phaseCommands().map { .send($0, to: asked.sorted(), round: Self.round(of: phase)) }
         return actions
     }
@@ -68,14 +76,16 @@ extension UnlearningJob {
                 record.phase = .mask
                 return enter(.forgetting, now: now)
             case .forgetting:
-                return try applyDeltas(now: now) + enter(.statistics, now: now)
+                try applyDeltas(now: now)
+                return enter(.statistics, now: now, broadcastModel: true)
             case .statistics:
                 let reports = participants.sorted().compactMap { statisticsReports[$0] }
                 statistics = try strategy.aggregateStatistics(reports)
                 statisticsContributors = reports.count
                 return enter(.contrastive, now: now)
             case .contrastive:
-                return try applyDeltas(now: now) + enter(.verification, now: now)
+                try applyDeltas(now: now)
+                return enter(.verification, now: now, broadcastModel: true)
             case .verification:
                 return try publish(now: now)
             case .mask, .published, .failed:
@@ -86,13 +96,12 @@ extension UnlearningJob {
         }
     }
 
-    /// θ ← θ + aggregated masked deltas; a new model version, broadcast to every participant.
-    private mutating func applyDeltas(now: Double) throws(AggregationError) -> [JobAction] {
+    /// θ ← θ + aggregated masked deltas; a new model version, broadcast to every participant by the next `enter`
+    /// (after its checkpoint).
+    private mutating func applyDeltas(now: Double) throws(AggregationError) {
         let contributions = holders.sorted().compactMap { deltas[$0] }
         weights = try strategy.aggregateDeltas(contributions, mask: mask!, weights: weights)
         modelVersion += 1
-        return [.send(.modelWeights(version: modelVersion, weights: weights), to: participants.sorted(),
-                      round: Self.round(of: record.phase))]
     }
 
     private mutating func publish(now: Double) throws(AggregationError) -> [JobAction] {
@@ -110,7 +119,8 @@ extension UnlearningJob {
 
     func checkpoint() -> JobCheckpoint {
         JobCheckpoint(jobID: record.id, phase: record.phase, modelVersion: modelVersion, weights: weights, mask: mask,
-                      statistics: statistics.map { Self.store($0, contributors: statisticsContributors) })
+                      statistics: statistics.map { Self.store($0, contributors: statisticsContributors) },
+                      holders: holders.sorted())
     }
 
     private mutating func clearReplies() {

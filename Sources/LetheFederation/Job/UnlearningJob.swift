@@ -38,7 +38,9 @@ public struct UnlearningJob: Sendable {
     var evaluations: [ClientID: WireMetrics] = [:]
 
     /// A job over `participants` (id → class labels from its Hello), starting from `weights` of the record's base
-    /// version, or resuming from `checkpoint` when a restarted coordinator found one.
+    /// version, or resuming from `checkpoint` when a restarted coordinator found one. A resumed job takes its forget
+    /// holders from the checkpoint (not from the Hellos, which no longer list a deleted class) and keeps them as
+    /// participants even if one has not re-registered yet (it is then waited for until the phase timeout).
     public init(record: JobRecord, request: DeletionRequestRecord, participants: [ClientID: Set<UInt32>],
                 weights: [Float], strategy: FederatedWSSCL, timeouts: FederationConfiguration.PhaseTimeouts,
                 checkpoint: JobCheckpoint? = nil) {
@@ -46,8 +48,9 @@ public struct UnlearningJob: Sendable {
         self.request = request
         self.strategy = strategy
         self.timeouts = timeouts
-        self.participants = Set(participants.keys)
-        self.holders = Self.forgetHolders(of: request, participants: participants)
+        let holders = checkpoint?.holders.map(Set.init) ?? Self.forgetHolders(of: request, participants: participants)
+        self.holders = holders
+        self.participants = Set(participants.keys).union(checkpoint == nil ? [] : holders)
         self.modelVersion = checkpoint?.modelVersion ?? record.baseModelVersion
         self.weights = checkpoint?.weights ?? weights
         self.mask = checkpoint?.mask
