@@ -40,6 +40,10 @@ import Testing
             do {
                 if worker == 0 {
                     defer { done.store(true, ordering: .releasing) }
+                    // On 2 cores the writer could finish before any reader starts: wait (briefly) for a first read
+                    // so reads and writes really overlap.
+                    let deadline = Date().addingTimeInterval(5)
+                    while reads.load(ordering: .relaxed) == 0 && Date() < deadline { usleep(1000) }
                     for i in 0..<Self.count {
                         try ledger.recordRequest(Self.request(i))
                         var job = Sample.job("j\(i)", request: Self.request(i).id, phase: .saliency)
@@ -51,12 +55,12 @@ import Testing
                 }
                 let reader = worker == 3 ? other : ledger
                 var previous = 0
-                while !done.load(ordering: .acquiring) {
+                repeat {
                     let (problem, seen) = Self.check(try reader.status(), previous: previous)
                     if let problem { problems.withLock { $0.append(problem) }; return }
                     previous = seen
                     reads.add(1, ordering: .relaxed)
-                }
+                } while !done.load(ordering: .acquiring)
             } catch {
                 problems.withLock { $0.append("worker \(worker): \(error)") }
             }
