@@ -41,17 +41,7 @@ extension ClientNode {
     /// sends a valid, merge-neutral report), features optionally clipped to `clipNorm`.
     func retainedStatistics(_ model: Sequential, positions: [Int],
                             clipNorm: Float?) throws -> WireFeatureStatistics {
-        let probe = data.train.batch([0], normalization: .fashionMNIST).images
-        let dimension = model.forward(probe, mode: .evaluation).features.shape[1]
-        var statistics = try FeatureStatistics(classCount: data.classCount, dimension: dimension)
-        for start in stride(from: 0, to: positions.count, by: 500) {
-            let batch = positions[start..<min(start + 500, positions.count)]
-            let (images, labels) = data.train.batch(batch, normalization: .fashionMNIST)
-            var features = model.forward(images, mode: .evaluation).features
-            if let clipNorm { try FeatureStatistics.clip(&features, toNorm: clipNorm) }
-            try statistics.accumulate(features: features, labels: labels)
-        }
-        return wireStatistics(statistics)
+        wireStatistics(try FeatureStatistics.of(model, dataset: data.train, positions: positions, clipNorm: clipNorm))
     }
 
     /// N(0, σ²) added to every coordinate of every class's Σh and Σh².

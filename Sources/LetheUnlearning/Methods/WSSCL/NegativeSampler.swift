@@ -44,10 +44,12 @@ extension FeatureStatistics {
         try of(model, dataset: task.train, positions: positions, normalization: task.normalization, batchSize: batchSize)
     }
 
-    /// Statistics of the penultimate features of `dataset[positions]` (empty statistics for no positions).
+    /// Statistics of the penultimate features of `dataset[positions]` (every class present with zero counts for no
+    /// positions, so the result merges neutrally); features are first L2-clipped to `clipNorm` when given (the
+    /// sensitivity bound that differential-privacy noise assumes).
     public static func of(_ model: Sequential, dataset: ImageDataset, positions: [Int],
-                          normalization: Normalization = .fashionMNIST, batchSize: Int = 500) throws
-        -> FeatureStatistics
+                          normalization: Normalization = .fashionMNIST, batchSize: Int = 500,
+                          clipNorm: Float? = nil) throws -> FeatureStatistics
     {
         let dimension = model.forward(dataset.batch(positions.prefix(1).isEmpty ? [0] : [positions[0]],
                                                      normalization: normalization).images,
@@ -55,7 +57,9 @@ extension FeatureStatistics {
         var statistics = try FeatureStatistics(classCount: dataset.classCount, dimension: dimension)
         for batch in EpochOrder(ordered: positions, batchSize: batchSize) {
             let (images, labels) = dataset.batch(batch, normalization: normalization)
-            try statistics.accumulate(features: model.forward(images, mode: .evaluation).features, labels: labels)
+            var features = model.forward(images, mode: .evaluation).features
+            if let clipNorm { try FeatureStatistics.clip(&features, toNorm: clipNorm) }
+            try statistics.accumulate(features: features, labels: labels)
         }
         return statistics
     }
