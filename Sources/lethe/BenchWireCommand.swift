@@ -82,9 +82,7 @@ struct BenchWireCommand: ParsableCommand {
             report.throughput.append(row)
         }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            try writeJSON(report, to: json)
             print("wrote \(json)")
         }
     }

@@ -82,11 +82,7 @@ final class SimulationNodes: @unchecked Sendable {
         defer { lock.unlock() }
         var result: [String: Double] = [:]
         for node in nodes where node.process.isRunning {
-            guard let status = try? String(contentsOfFile: "/proc/\(node.process.processIdentifier)/status",
-                                           encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                  let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { continue }
-            result[node.name] = kib / 1024
+            result[node.name] = ProcessMemory.peakResidentMiB(pid: node.process.processIdentifier)
         }
         return result
     }

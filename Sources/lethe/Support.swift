@@ -1,13 +1,17 @@
 import Foundation
 
-/// Peak resident memory of this process, from /proc/self/status (VmHWM).
+/// Peak resident memory (VmHWM) from /proc: of this process, or of a child by its process id.
 enum ProcessMemory {
-    static func peakResidentMiB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    static func peakResidentMiB(pid: Int32? = nil) -> Double? {
+        let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kib / 1024
     }
+
+    /// This process's peak, 0 when /proc cannot tell.
+    static func peakResidentMiB() -> Double { peakResidentMiB(pid: nil) ?? 0 }
 }
 
 /// Writes an Encodable value (or a dictionary) as pretty, key-sorted JSON, creating parent folders.
