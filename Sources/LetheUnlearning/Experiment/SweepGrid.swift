@@ -7,7 +7,9 @@ import Foundation
 ///   "base": { "stage2": { "space": "logits" } },
 ///   "grid": { "stage1.epochs": [1, 2], "stage2.retainBatchesPerRound": [11, 22] } }
 /// ```
-/// Each grid point is `base` with the dotted keys set; points are the cartesian product, in key order.
+/// Each grid point is `base` with the dotted keys set; points are the cartesian product, in key order. Instead of
+/// (or besides) `grid`, `"points": [{"label": "…", "stage1.epochs": 2, …}, …]` lists hand-picked points, each `base`
+/// with its dotted keys set (an ablation is rarely a product).
 public struct SweepGrid: Sendable {
     public let method: MethodName
     /// Every grid point: a short label and its override object as JSON text (Sendable, unlike parsed JSON).
@@ -30,21 +32,19 @@ public struct SweepGrid: Sendable {
         }
         guard let method = MethodName(rawValue: name) else { throw UnlearningError.unknownMethod(name) }
         let base = object["base"] as? [String: Any] ?? [:]
-        guard let grid = object["grid"] as? [String: [Any]], !grid.isEmpty, grid.values.allSatisfy({ !$0.isEmpty }) else {
-            throw UnlearningError.invalidConfiguration(
-                method: "sweep", reason: "\"grid\" must map dotted keys to non-empty lists of values")
-        }
-        let unknown = Set(object.keys).subtracting(["method", "base", "grid"])
+        let unknown = Set(object.keys).subtracting(["method", "base", "grid", "points"])
         if let key = unknown.sorted().first {
             throw UnlearningError.invalidConfiguration(method: "sweep", reason: "unknown key '\(key)'")
         }
-        var points: [(String, [String: Any])] = [("", base)]
-        for key in grid.keys.sorted() {
-            points = points.flatMap { label, overrides in
-                grid[key]!.map { value in
-                    (label + (label.isEmpty ? "" : ", ") + "\(key)=\(value)", Self.setting(key, to: value, in: overrides))
-                }
-            }
+        var points: [(String, [String: Any])] = []
+        if let grid = object["grid"] {
+            points += try Self.product(grid, base: base)
+        }
+        if let listed = object["points"] {
+            points += try Self.listed(listed, base: base)
+        }
+        guard !points.isEmpty else {
+            throw UnlearningError.invalidConfiguration(method: "sweep", reason: "the sweep needs \"grid\" or \"points\"")
         }
         // Validate every point now, so a typo fails before hours of runs.
         for (label, overrides) in points {
@@ -54,6 +54,43 @@ public struct SweepGrid: Sendable {
         }
         self.method = method
         self.points = try points.map { ($0.0, try JSONSerialization.data(withJSONObject: $0.1, options: [.sortedKeys])) }
+    }
+
+    /// The cartesian product of `grid` (dotted key → values) over `base`, in key order.
+    static func product(_ grid: Any, base: [String: Any]) throws -> [(String, [String: Any])] {
+        guard let grid = grid as? [String: [Any]], !grid.isEmpty, grid.values.allSatisfy({ !$0.isEmpty }) else {
+            throw UnlearningError.invalidConfiguration(
+                method: "sweep", reason: "\"grid\" must map dotted keys to non-empty lists of values")
+        }
+        var points: [(String, [String: Any])] = [("", base)]
+        for key in grid.keys.sorted() {
+            points = points.flatMap { label, overrides in
+                grid[key]!.map { value in
+                    (label + (label.isEmpty ? "" : ", ") + "\(key)=\(value)", setting(key, to: value, in: overrides))
+                }
+            }
+        }
+        return points
+    }
+
+    /// Hand-listed points: each object's dotted keys set on `base`; its optional "label" names it.
+    static func listed(_ listed: Any, base: [String: Any]) throws -> [(String, [String: Any])] {
+        guard let listed = listed as? [[String: Any]], !listed.isEmpty else {
+            throw UnlearningError.invalidConfiguration(
+                method: "sweep", reason: "\"points\" must be a non-empty list of objects of dotted keys")
+        }
+        return try listed.enumerated().map { index, point in
+            var overrides = base
+            for key in point.keys.sorted() where key != "label" {
+                overrides = setting(key, to: point[key]!, in: overrides)
+            }
+            let keys = point.keys.sorted().filter { $0 != "label" }.map { "\($0)=\(point[$0]!)" }
+            if let label = point["label"], !(label is String) {
+                throw UnlearningError.invalidConfiguration(method: "sweep", reason: "point \(index + 1): \"label\" must be a string")
+            }
+            let label = point["label"] as? String ?? (keys.isEmpty ? "base" : keys.joined(separator: ", "))
+            return (label, overrides)
+        }
     }
 
     /// `object` with the dotted path set to `value`.

@@ -28,10 +28,12 @@ extension WSSCL {
     }
 
     /// Stage 2 on the local forget data with negatives drawn from `statistics` (merged over all clients), changing
-    /// only weights in `mask`, in place. Retain rounds use the local retained data (`task.retain`).
-    public func contrastivePhase(_ model: Sequential, task: UnlearningTask, statistics: FeatureStatistics,
-                                 mask: WeightMask?, rng: inout SeededGenerator, progress: PhaseProgress? = nil) throws {
-        try runStage2(model, task: task, rule: WeightUpdateRule(mask: mask), rng: &rng, progress: progress,
+    /// only weights in `mask`, in place. Retain rounds use the local retained data (`task.retain`); `original` (the
+    /// model the job started from) is their teacher when `retainLoss` is distillation.
+    public func contrastivePhase(_ model: Sequential, original: Sequential? = nil, task: UnlearningTask,
+                                 statistics: FeatureStatistics, mask: WeightMask?, rng: inout SeededGenerator,
+                                 progress: PhaseProgress? = nil) throws {
+        try runStage2(model, original: original, task: task, rule: WeightUpdateRule(mask: mask), rng: &rng, progress: progress,
                       givenStatistics: statistics)
         try Steps.checkFinite(model, method: name, phase: "contrastive phase")
     }

@@ -13,6 +13,7 @@ extension WSSCL {
         var optimizer = SGD(momentum: s.momentum)
         var retainOptimizer = SGD(momentum: s.momentum, weightDecay: 5e-4)
         var stream = RetainStream(positions: task.retain, batchSize: s.batchSize)
+        let teacher = try retainTeacher(original)
         let stopBelow = s.earlyStop ? heldOutAccuracy(original, task: task) : nil
         let forgetProbe = Array(task.forget.prefix(1000))
         var step = 0
@@ -30,7 +31,8 @@ extension WSSCL {
                 rule.step(model, optimizer: &optimizer, learningRate: s.learningRate)
                 for _ in 0..<s.retainStepsPerForgetStep {
                     Self.retainStep(model, task: task, stream: &stream, optimizer: &retainOptimizer,
-                                    learningRate: s.learningRate, clip: s.gradientClip, rule: rule, rng: &rng)
+                                    learningRate: s.learningRate, clip: s.gradientClip, rule: rule, teacher: teacher,
+                                    rng: &rng)
                 }
                 step += 1
                 progress?("stage 1", (Double(epoch) + Double(index + 1) / Double(order.count)) / Double(s.epochs))

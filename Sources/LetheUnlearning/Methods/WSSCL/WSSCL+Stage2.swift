@@ -6,10 +6,11 @@ extension WSSCL {
     /// Stage 2: each epoch a contrastive round over D_f (InfoNCE: x_f and A(x_f) positive, retained data negative)
     /// and a retain round of CE on retained batches (plus, with statistics negatives, optional CE steps of the head on
     /// sampled features).
-    func runStage2(_ model: Sequential, task: UnlearningTask, rule: WeightUpdateRule, rng: inout SeededGenerator,
+    func runStage2(_ model: Sequential, original: Sequential?, task: UnlearningTask, rule: WeightUpdateRule, rng: inout SeededGenerator,
                    progress: PhaseProgress?, givenStatistics: FeatureStatistics? = nil) throws {
         let s = configuration.stage2
         guard s.epochs > 0 else { return }
+        let teacher = try retainTeacher(original)
         var sampler: NegativeSampler
         var statistics: FeatureStatistics?
         switch (s.negatives, givenStatistics) {
@@ -39,7 +40,8 @@ extension WSSCL {
             }
             for _ in 0..<(s.retainBatchesPerRound ?? stream.batchesPerPass) {
                 Self.retainStep(model, task: task, stream: &stream, optimizer: &retainOptimizer,
-                                learningRate: s.retainLearningRate, clip: nil, rule: rule, rng: &rng)
+                                learningRate: s.retainLearningRate, clip: nil, rule: rule, teacher: teacher,
+                                rng: &rng)
             }
             if let statistics {
                 for _ in 0..<s.headStepsPerRound {

@@ -14,7 +14,8 @@ public struct WSSCL: UnlearningMethod {
             + "stage 1 \(s1.objective.rawValue) ×\(s1.epochs) lr \(s1.learningRate) views \(s1.pseudoLabelViews) "
             + "T \(s1.temperature) retain/forget \(s1.retainStepsPerForgetStep)\(s1.earlyStop ? " early-stop" : ""); "
             + "stage 2 \(s2.space.rawValue) ×\(s2.epochs) τ \(s2.temperature) lr \(s2.learningRate) "
-            + "negatives \(s2.negatives.rawValue) retain batches \(s2.retainBatchesPerRound.map(String.init) ?? "all")"
+            + "negatives \(s2.negatives.rawValue) retain batches \(s2.retainBatchesPerRound.map(String.init) ?? "all"); "
+            + "retain loss \(c.retainLoss.rawValue)"
             + (c.repair.map { "; repair \($0.kind.rawValue) \($0.steps) steps lr \($0.learningRate)" } ?? "")
     }
 
@@ -27,7 +28,7 @@ public struct WSSCL: UnlearningMethod {
         let model = original.clone()
         try runStage1(model, original: original, task: task, rule: rule, rng: &rng, progress: progress)
         try Steps.checkFinite(model, method: name, phase: "stage 1")
-        try runStage2(model, task: task, rule: rule, rng: &rng, progress: progress)
+        try runStage2(model, original: original, task: task, rule: rule, rng: &rng, progress: progress)
         try Steps.checkFinite(model, method: name, phase: "stage 2")
         if let repair = configuration.repair {
             runRepair(repair, model, original: original, task: task, rule: rule, rng: &rng, progress: progress)
@@ -47,15 +48,37 @@ public struct WSSCL: UnlearningMethod {
         return WeightUpdateRule(mask: mask, scale: c.softSaliency ? Saliency.softScale(scores: scores) : nil)
     }
 
-    /// One CE step on the next retained batch.
+    /// One step on the next retained batch: CE on its labels, or (with a teacher) KL to the teacher's softmax.
     static func retainStep(_ model: Sequential, task: UnlearningTask, stream: inout RetainStream,
                            optimizer: inout SGD, learningRate: Float, clip: Float?, rule: WeightUpdateRule,
-                           rng: inout SeededGenerator) {
+                           teacher: Sequential?, rng: inout SeededGenerator) {
         guard !stream.isEmpty else { return }
         let (images, labels) = task.batch(stream.next(rng: &rng))
-        Steps.crossEntropyGradient(model, images: images, labels: labels)
+        if let teacher {
+            distillationGradient(model, teacher: teacher, images: images)
+        } else {
+            Steps.crossEntropyGradient(model, images: images, labels: labels)
+        }
         if let clip { clipGradientNorm(model.parameters, maxNorm: clip) }
         rule.step(model, optimizer: &optimizer, learningRate: learningRate)
+    }
+
+    /// The teacher of retain steps: the original model when `retainLoss` is distillation.
+    func retainTeacher(_ original: Sequential?) throws -> Sequential? {
+        guard configuration.retainLoss == .distill else { return nil }
+        guard let original else {
+            throw UnlearningError.invalidConfiguration(
+                method: name.rawValue, reason: "retainLoss \"distill\" needs the original model")
+        }
+        return original
+    }
+
+    /// Accumulates the gradient of KL(softmax(teacher) ‖ softmax(model)) on one batch.
+    static func distillationGradient(_ model: Sequential, teacher: Sequential, images: Tensor) {
+        let targets = teacher.logits(images).softmaxRows()
+        model.parameters.zeroGradients()
+        let logits = model.forward(images, mode: .training).logits
+        model.backward(dLogits: ClassificationLoss.klDivergence(targets: targets, logits: logits).gradient)
     }
 
     /// The utility repair: distil the original model (or plain CE) on retained batches, rate cosine to 0.
@@ -66,17 +89,10 @@ public struct WSSCL: UnlearningMethod {
         var stream = RetainStream(positions: task.retain, batchSize: repair.batchSize)
         for step in 0..<(stream.isEmpty ? 0 : repair.steps) {
             let (images, labels) = task.batch(stream.next(rng: &rng))
-            model.parameters.zeroGradients()
-            let logits = model.forward(images, mode: .training).logits
-            let gradient: Tensor
             switch repair.kind {
-            case .distill:
-                gradient = ClassificationLoss.klDivergence(targets: original.logits(images).softmaxRows(),
-                                                           logits: logits).gradient
-            case .crossEntropy:
-                gradient = ClassificationLoss.crossEntropy(logits: logits, labels: labels).gradient
+            case .distill: Self.distillationGradient(model, teacher: original, images: images)
+            case .crossEntropy: Steps.crossEntropyGradient(model, images: images, labels: labels)
             }
-            model.backward(dLogits: gradient)
             let rate = LearningRateSchedule.cosine(minimum: 0).rate(base: repair.learningRate, step: step,
                                                                     totalSteps: repair.steps)
             rule.step(model, optimizer: &optimizer, learningRate: rate)

@@ -9,8 +9,16 @@ public struct WSSCLConfiguration: Codable, Equatable, Sendable {
     public var softSaliency = false
     public var stage1 = Stage1()
     public var stage2 = Stage2()
+    /// Loss of the retain steps in both stages: CE on the true labels, or distillation of the original model's
+    /// outputs (keeps D_r's behaviour, and with it test behaviour, where the original had it instead of sharpening it).
+    public var retainLoss = RetainLoss.crossEntropy
     /// Optional utility repair after stage 2.
     public var repair: Repair?
+
+    public enum RetainLoss: String, Codable, Sendable {
+        case crossEntropy = "cross-entropy"
+        case distill
+    }
 
     public init() {}
 
@@ -92,6 +100,17 @@ public struct WSSCLConfiguration: Codable, Equatable, Sendable {
         public var learningRate: Float = 0.01
         public var batchSize = 256
         public init() {}
+
+        /// Missing keys keep their defaults: `repair` is off by default, so an override such as
+        /// `{"repair": {"steps": 200}}` has no encoded defaults to merge into.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Repair()
+            kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? defaults.kind
+            steps = try container.decodeIfPresent(Int.self, forKey: .steps) ?? defaults.steps
+            learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? defaults.learningRate
+            batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize
+        }
     }
 }
 

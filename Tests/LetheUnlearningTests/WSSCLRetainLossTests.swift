@@ -1,0 +1,69 @@
+import LetheData
+import LetheNN
+import LetheTensor
+import LetheTestSupport
+@testable import LetheUnlearning
+import Testing
+
+/// The distillation reading of WSS-CL's retain steps (`retainLoss: distill`).
+@Suite struct WSSCLRetainLossTests {
+    /// 40 random 28×28 images, four per class.
+    static func task() throws -> UnlearningTask {
+        var rng = SeededGenerator(seed: 4)
+        let images = (0..<(40 * 784)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let train = ImageDataset(images: images, labels: (0..<40).map { Int32($0 % 10) },
+                                 channels: 1, height: 28, width: 28, classCount: 10)
+        return try UnlearningTask(train: train, forget: Array(0..<8), retain: Array(8..<40))
+    }
+
+    /// KL(p ‖ p) is minimal: distilling a model into an identical copy gives a zero gradient.
+    @Test func distillingIntoItselfHasNoGradient() throws {
+        let model = Architecture.cnnSmall.build(seed: 3)
+        let images = randomTensor([8, 1, 28, 28], seed: 5)
+        WSSCL.distillationGradient(model, teacher: model.clone(), images: images)
+        #expect(model.parameters.gradients.allSatisfy { abs($0) < 1e-6 })
+        // A different teacher pulls: the gradient is not zero.
+        WSSCL.distillationGradient(model, teacher: Architecture.cnnSmall.build(seed: 4), images: images)
+        #expect(model.parameters.gradients.contains { abs($0) > 1e-4 })
+    }
+
+    @Test func distillationWithoutTheOriginalIsRefused() throws {
+        var configuration = WSSCLConfiguration()
+        configuration.retainLoss = .distill
+        configuration.stage2.negatives = .statistics
+        let method = WSSCL(configuration: configuration)
+        let task = try Self.task()
+        let model = Architecture.cnnSmall.build(seed: 3)
+        let statistics = try FeatureStatistics.of(model, task: task, positions: task.retain)
+        var rng = SeededGenerator(seed: 1)
+        #expect(throws: UnlearningError.self) {
+            try method.contrastivePhase(model, task: task, statistics: statistics, mask: nil, rng: &rng)
+        }
+        try method.contrastivePhase(model, original: model.clone(), task: task, statistics: statistics, mask: nil,
+                                    rng: &rng)
+    }
+
+    /// With a zero contrastive rate and no weight decay, stage 2 is only its retain rounds: distilling the original
+    /// into itself leaves the weights where they were, while CE steps move them.
+    @Test func distilledRetainStepsKeepTheOriginal() throws {
+        var configuration = WSSCLConfiguration()
+        configuration.maskFraction = nil
+        configuration.stage1.epochs = 0
+        configuration.stage2.epochs = 2
+        configuration.stage2.learningRate = 0
+        configuration.stage2.minimumLearningRate = 0
+        configuration.stage2.weightDecay = 0
+        configuration.stage2.retainBatchesPerRound = 3
+        configuration.stage2.batchSize = 8
+        let task = try Self.task()
+        let original = Architecture.cnnSmall.build(seed: 3)
+        func run(_ loss: WSSCLConfiguration.RetainLoss) throws -> [Float] {
+            configuration.retainLoss = loss
+            var rng = SeededGenerator(seed: 1)
+            return try WSSCL(configuration: configuration).unlearn(original, task: task, rng: &rng, progress: nil)
+                .parameters.values
+        }
+        #expect(maxAbsoluteDifference(try run(.distill), original.parameters.values) < 1e-6)
+        #expect(maxAbsoluteDifference(try run(.crossEntropy), original.parameters.values) > 1e-6)
+    }
+}
