@@ -68,6 +68,13 @@ final class PhaseReporter {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// A result line that must stay readable between live progress redraws.
+    func log(_ message: String) {
+        if interactive && !phase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+        lethe.log("\(prefix): \(message)")
+        phase = ""
+    }
+
     func finish() {
         if interactive && !phase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
     }

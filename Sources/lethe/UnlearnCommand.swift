@@ -88,7 +88,7 @@ struct UnlearnCommand: ParsableCommand {
         if let sweeper, let grid {
             let reporter = PhaseReporter(prefix: "sweep")
             let (points, chosen) = try sweeper.select(setup: { setup(seed: $0, spec: spec) }, train: train, test: test,
-                                                     progress: reporter.report)
+                                                     progress: reporter.report, report: { reporter.log($0) })
             reporter.finish()
             printSweep(points, chosen: chosen)
             if let json { try writeJSON(points, to: json + ".sweep.json") }
@@ -117,11 +117,14 @@ struct UnlearnCommand: ParsableCommand {
     }
 
     func printSweep(_ points: [SweepPoint], chosen: Int) {
-        print("sweep on validation seeds \(validationSeeds): mean Avg. Gap (per seed), time / Retrain's")
+        print("sweep on validation seeds \(validationSeeds): mean Avg. Gap (per seed), time / Retrain's, "
+              + "mean UA RA TA MIA")
         for (index, point) in points.enumerated() {
             let gaps = point.gaps.map { String(format: "%.2f", $0) }.joined(separator: ", ")
-            print(String(format: "%@ %6.2f  (%@)  %.2f  %@", index == chosen ? "→" : " ", point.meanGap, gaps,
-                         point.meanSeconds / max(point.retrainSeconds, 1e-9), point.label.isEmpty ? "base" : point.label))
+            let m = point.meanMetrics
+            print(String(format: "%@ %6.2f  (%@)  %.2f  %.2f %.2f %.2f %.2f  %@", index == chosen ? "→" : " ",
+                         point.meanGap, gaps, point.meanSeconds / max(point.retrainSeconds, 1e-9), m.ua, m.ra, m.ta,
+                         m.mia, point.label.isEmpty ? "base" : point.label))
         }
     }
 

@@ -7,6 +7,8 @@ public struct SweepPoint: Codable, Sendable {
     /// Avg. Gap per validation seed, in seed order.
     public var gaps: [Double]
     public var meanGap: Double
+    /// UA, RA, TA and MIA-efficacy, means over the validation seeds (the ablation table needs more than the gap).
+    public var meanMetrics: UnlearningMetrics
     public var meanSeconds: Double
     /// Mean seconds of Retrain on the same seeds, for the time ratio.
     public var retrainSeconds: Double
@@ -34,20 +36,32 @@ public struct Sweep {
     }
 
     /// Runs every point on the validation seeds; returns the points in grid order and the index of the winner.
+    /// `report` receives one line per point and seed as soon as it is measured.
     public func select(setup: (UInt64) -> ExperimentSetup, train: ImageDataset, test: ImageDataset,
-                       progress: PhaseProgress? = nil) throws -> (points: [SweepPoint], chosen: Int) {
+                       progress: PhaseProgress? = nil,
+                       report: ((String) -> Void)? = nil) throws -> (points: [SweepPoint], chosen: Int) {
         let methods = try grid.points.indices.map { try MethodCatalog.make(grid.method, overrides: grid.overrides(at: $0)) }
         var outcomes: [ExperimentOutcome] = []
         for seed in validationSeeds {
             let experiment = try UnlearningExperiment(setup: setup(seed), train: train, test: test)
-            outcomes.append(try experiment.run(methods: methods) { phase, fraction in
+            outcomes.append(try experiment.run(methods: methods, progress: { phase, fraction in
                 progress?("validation seed \(seed): \(phase)", fraction)
-            })
+            }, finished: { index, outcome in
+                let m = outcome.metrics
+                report?(String(format: "seed %llu point %d/%d: UA %.2f RA %.2f TA %.2f MIA %.2f gap %.2f %.0f s  %@",
+                               seed, index + 1, methods.count, m.ua, m.ra, m.ta, m.mia, outcome.averageGap,
+                               outcome.seconds, grid.points[index].label.isEmpty ? "base" : grid.points[index].label))
+            }))
         }
         let points = grid.points.indices.map { index in
             let gaps = outcomes.map { $0.methods[index].averageGap }
+            let metrics = outcomes.map { $0.methods[index].metrics }
+            func mean(_ value: (UnlearningMetrics) -> Double) -> Double {
+                metrics.map(value).reduce(0, +) / Double(metrics.count)
+            }
             return SweepPoint(label: grid.points[index].label, gaps: gaps,
                               meanGap: gaps.reduce(0, +) / Double(gaps.count),
+                              meanMetrics: UnlearningMetrics(ua: mean(\.ua), ra: mean(\.ra), ta: mean(\.ta), mia: mean(\.mia)),
                               meanSeconds: outcomes.map { $0.methods[index].seconds }.reduce(0, +) / Double(gaps.count),
                               retrainSeconds: outcomes.map(\.retrain.seconds).reduce(0, +) / Double(gaps.count),
                               configuration: methods[index].configurationSummary)

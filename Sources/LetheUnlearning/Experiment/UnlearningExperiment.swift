@@ -66,9 +66,11 @@ public struct UnlearningExperiment {
         }
     }
 
-    /// The whole run. `progress` receives (phase, fraction) for every phase, methods included.
+    /// The whole run. `progress` receives (phase, fraction) for every phase, methods included; `finished` receives
+    /// each method's row (with its index in `methods`) as soon as it is evaluated, so long sweeps are legible live.
     public func run(methods: [UnlearningMethod], original given: Sequential? = nil,
-                    progress: PhaseProgress? = nil) throws -> ExperimentOutcome {
+                    progress: PhaseProgress? = nil,
+                    finished: ((Int, MethodOutcome) -> Void)? = nil) throws -> ExperimentOutcome {
         let original = try given ?? originalModel(progress: progress).0
         let (retrained, retrainSeconds) = try retrainedModel(original: original, progress: progress)
         progress?("evaluating original and retrain", 0)
@@ -87,6 +89,7 @@ public struct UnlearningExperiment {
             outcomes.append(MethodOutcome(method: method.name.rawValue, metrics: metrics, seconds: seconds,
                                           averageGap: metrics.averageGap(to: retrainMetrics),
                                           configuration: method.configurationSummary))
+            finished?(index, outcomes.last!)
         }
         return ExperimentOutcome(
             seed: setup.seed, forgetCount: data.task.forget.count, retainCount: data.task.retain.count,
