@@ -14,6 +14,8 @@ extension WSSCL {
         var retainOptimizer = SGD(momentum: s.momentum, weightDecay: 5e-4)
         var stream = RetainStream(positions: task.retain, batchSize: s.batchSize)
         let teacher = try retainTeacher(original)
+        let quantileTargets = s.objective == .heldOutQuantiles
+            ? try HeldOutQuantileTargets(original: original, task: task) : nil
         let stopBelow = s.earlyStop ? heldOutAccuracy(original, task: task) : nil
         let forgetProbe = Array(task.forget.prefix(1000))
         var step = 0
@@ -21,7 +23,8 @@ extension WSSCL {
             let order = EpochOrder(shuffling: task.forget, batchSize: s.batchSize, rng: &rng)
             for (index, positions) in order.enumerated() {
                 let (images, _) = task.batch(positions)
-                let targets = pseudoLabels(original, images: images, classes: task.train.classCount, rng: &rng)
+                let targets = quantileTargets?.targets(for: positions)
+                    ?? pseudoLabels(original, images: images, classes: task.train.classCount, rng: &rng)
                 model.parameters.zeroGradients()
                 let logits = model.forward(images, mode: .training).logits
                 var kl = ClassificationLoss.klDivergence(targets: targets, logits: logits, temperature: s.temperature)

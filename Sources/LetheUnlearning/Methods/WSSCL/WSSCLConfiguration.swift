@@ -31,6 +31,9 @@ public struct WSSCLConfiguration: Codable, Equatable, Sendable {
             case minimizeKL = "minimize-kl"
             /// Minimise KL(uniform ‖ p_θ): push forget outputs towards "no idea" (competition reading).
             case uniform
+            /// Minimise KL(q ‖ p_θ) to the original's outputs with the true-label probability moved to the held-out
+            /// confidence at the sample's quantile (`HeldOutQuantileTargets`): forget samples should look unseen.
+            case heldOutQuantiles = "held-out-quantiles"
         }
 
         public var objective = Objective.uniform

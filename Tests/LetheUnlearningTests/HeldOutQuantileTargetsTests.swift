@@ -1,0 +1,30 @@
+import LetheNN
+@testable import LetheUnlearning
+import Testing
+
+@Suite struct HeldOutQuantileTargetsTests {
+    /// Hand-computed: four forget confidences take the held-out values at quantiles 1/8, 3/8, 5/8, 7/8 of the
+    /// eight sorted references, in the forget samples' own rank order.
+    @Test func ranksMapOntoTheHeldOutDistribution() {
+        let reference: [Float] = [0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.6, 0.4]  // sorted: .1 .2 .3 .4 .6 .7 .8 .9
+        let matched = HeldOutQuantileTargets.quantileMatched([0.99, 0.95, 0.999, 0.97], reference: reference)
+        #expect(matched == [0.7, 0.2, 0.9, 0.4])
+    }
+
+    /// The true label gets the matched mass; the wrong classes keep their proportions: p = (.9, .06, .04), label 0,
+    /// matched .5 → (.5, .3, .2).
+    @Test func targetKeepsTheWrongClassProportions() {
+        let q = HeldOutQuantileTargets.target([0.9, 0.06, 0.04], label: 0, trueProbability: 0.5)
+        #expect(abs(q[0] - 0.5) < 1e-6 && abs(q[1] - 0.3) < 1e-6 && abs(q[2] - 0.2) < 1e-6)
+        // A one-hot original spreads the freed mass uniformly.
+        let uniform = HeldOutQuantileTargets.target([1, 0, 0], label: 0, trueProbability: 0.4)
+        #expect(abs(uniform[1] - 0.3) < 1e-6 && abs(uniform[2] - 0.3) < 1e-6)
+    }
+
+    @Test func aTaskWithoutHeldOutDataIsRefused() throws {
+        let task = try WSSCLRetainLossTests.task()
+        #expect(throws: UnlearningError.self) {
+            try HeldOutQuantileTargets(original: Architecture.cnnSmall.build(seed: 1), task: task)
+        }
+    }
+}
