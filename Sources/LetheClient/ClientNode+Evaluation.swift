@@ -15,8 +15,9 @@ extension ClientNode {
         let model = try loadModel(state, version: request.modelVersion, for: "eval_request")
         let job = state.deletions[request.requestID]
         let forget = job?.isHolder == true ? job!.forgetPositions : []
-        let metrics = try evaluate(model, forget: forget, retained: state.retainedPositions(count: data.train.count),
-                                   excludedClass: job?.forgottenClass)
+        let retained = Self.evenlySpaced(state.retainedPositions(count: data.train.count),
+                                         limit: configuration.verificationRetainLimit)
+        let metrics = try evaluate(model, forget: forget, retained: retained, excludedClass: job?.forgottenClass)
         var report = Lethe_V1_EvalReport()
         report.requestID = request.requestID
         report.modelVersion = request.modelVersion
@@ -26,6 +27,12 @@ extension ClientNode {
                    request.requestID, request.modelVersion, metrics.ua, metrics.ra, metrics.ta, metrics.mia,
                    metrics.forgetSamples, metrics.retainSamples, metrics.testSamples))
         return [reply(to: message, .evalReport(report))]
+    }
+
+    /// At most `limit` of `positions`, evenly spaced (all of them when `limit` is nil or not smaller).
+    static func evenlySpaced(_ positions: [Int], limit: Int?) -> [Int] {
+        guard let limit, limit > 0, positions.count > limit else { return positions }
+        return (0..<limit).map { positions[$0 * positions.count / limit] }
     }
 
     /// The four figures on local data; a figure whose data is absent here is 0 with a 0 sample count beside it.

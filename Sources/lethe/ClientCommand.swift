@@ -32,6 +32,9 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "File holding this client's CURVE secret key (Z85).") var secretKeyFile: String?
     @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
     @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
+    @Option(help: ArgumentHelp("Verification measures RA on at most this many retained images (0: all).",
+                               discussion: "An evenly spaced subset; 3,000 pins RA to about ±0.5 points."))
+    var verificationRetainLimit = 3000
 
     func validate() throws {
         _ = try partitionSpec()
@@ -39,6 +42,7 @@ struct ClientCommand: ParsableCommand {
         guard curve == 0 || curve == 3 else {
             throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
         }
+        guard verificationRetainLimit >= 0 else { throw ValidationError("--verification-retain-limit must be ≥ 0") }
         guard maxMessageBytes > 1024, threads > 0 else {
             throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
         }
@@ -63,6 +67,7 @@ struct ClientCommand: ParsableCommand {
                 + "\(clientData.test.count) test images; connecting to \(connect)")
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
+        configuration.verificationRetainLimit = verificationRetainLimit == 0 ? nil : verificationRetainLimit
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
         var options = SocketOptions()
         options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)
