@@ -8,7 +8,11 @@ public struct ClientConfiguration: Sendable {
     /// Reported in Hello so operators can spot mixed versions.
     public var softwareVersion = "lethe-client/1"
     /// The WS-SCL reading run by the phases; each PhaseRequest overrides its stage's epochs and learning rate.
-    public var wsscl = WSSCLConfiguration()
+    public var wsscl: WSSCLConfiguration = {
+        var configuration = WSSCLConfiguration()
+        configuration.stage2.retainRoundsFollowForget = true  // a holder's D_f is a fraction of the protocol's
+        return configuration
+    }()
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
     /// With noise requested, features are clipped to this L2 norm first, so the Gaussian mechanism's sensitivity

@@ -66,4 +66,28 @@ import Testing
         #expect(maxAbsoluteDifference(try run(.distill), original.parameters.values) < 1e-6)
         #expect(maxAbsoluteDifference(try run(.crossEntropy), original.parameters.values) > 1e-6)
     }
+
+    /// With the contrastive rate at 0 only retain steps move weights, so the retain round's length shows in them:
+    /// 8 forget samples in batches of 8 make one forget batch, so following the forget round means one retain batch.
+    @Test func retainRoundsCanFollowTheForgetRound() throws {
+        var configuration = WSSCLConfiguration()
+        configuration.maskFraction = nil
+        configuration.stage1.epochs = 0
+        configuration.stage2.epochs = 2
+        configuration.stage2.learningRate = 0
+        configuration.stage2.minimumLearningRate = 0
+        configuration.stage2.batchSize = 8
+        let task = try Self.task()
+        let original = Architecture.cnnSmall.build(seed: 3)
+        func run(batches: Int?, follow: Bool) throws -> [Float] {
+            configuration.stage2.retainBatchesPerRound = batches
+            configuration.stage2.retainRoundsFollowForget = follow
+            var rng = SeededGenerator(seed: 1)
+            return try WSSCL(configuration: configuration).unlearn(original, task: task, rng: &rng, progress: nil)
+                .parameters.values
+        }
+        let following = try run(batches: 3, follow: true)
+        #expect(following == (try run(batches: 1, follow: false)))
+        #expect(following != (try run(batches: 3, follow: false)))
+    }
 }

@@ -38,7 +38,8 @@ extension WSSCL {
                 rule.step(model, optimizer: &forgetOptimizer, learningRate: rate)
                 step += 1
             }
-            for _ in 0..<(s.retainBatchesPerRound ?? stream.batchesPerPass) {
+            let retainBatches = s.retainRoundsFollowForget ? forgetBatches : s.retainBatchesPerRound ?? stream.batchesPerPass
+            for _ in 0..<retainBatches {
                 Self.retainStep(model, task: task, stream: &stream, optimizer: &retainOptimizer,
                                 learningRate: s.retainLearningRate, clip: nil, rule: rule, teacher: teacher,
                                 rng: &rng)

@@ -14,7 +14,7 @@ public struct WSSCL: UnlearningMethod {
             + "stage 1 \(s1.objective.rawValue) ×\(s1.epochs) lr \(s1.learningRate) views \(s1.pseudoLabelViews) "
             + "T \(s1.temperature) retain/forget \(s1.retainStepsPerForgetStep)\(s1.earlyStop ? " early-stop" : ""); "
             + "stage 2 \(s2.space.rawValue) ×\(s2.epochs) τ \(s2.temperature) lr \(s2.learningRate) "
-            + "negatives \(s2.negatives.rawValue) retain batches \(s2.retainBatchesPerRound.map(String.init) ?? "all"); "
+            + "negatives \(s2.negatives.rawValue) retain batches \(s2.retainRoundsFollowForget ? "= forget" : s2.retainBatchesPerRound.map(String.init) ?? "all"); "
             + "retain loss \(c.retainLoss.rawValue)"
             + (c.repair.map { "; repair \($0.kind.rawValue) \($0.steps) steps lr \($0.learningRate)" } ?? "")
     }

@@ -86,8 +86,13 @@ public struct WSSCLConfiguration: Codable, Equatable, Sendable {
         public var retainLearningRate: Float = 0.01
         public var momentum: Float = 0.9
         public var weightDecay: Float = 5e-4
-        /// Retained batches per retain round (nil: a full pass over D_r each epoch).
+        /// Retained batches per retain round (nil: a full pass over D_r each epoch). Ignored when
+        /// `retainRoundsFollowForget` is set.
         public var retainBatchesPerRound: Int? = 22
+        /// Give each retain round as many batches as the contrastive round has forget batches. The default 22 is that
+        /// number for the protocol's 5,400-sample D_f; a federated holder with 1,500 forget samples would otherwise
+        /// spend three quarters of its contrastive phase on retain steps.
+        public var retainRoundsFollowForget = false
         /// With statistics negatives: CE steps of the classifier head on sampled features per retain round.
         public var headStepsPerRound = 0
         public var augmentation = Augmentation.contrastive()
