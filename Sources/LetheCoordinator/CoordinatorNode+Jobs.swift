@@ -54,10 +54,12 @@ extension CoordinatorNode {
         let record: JobRecord
         var checkpoint: JobCheckpoint?
         if !resumable.isEmpty {
-            checkpoint = archive.loadCheckpoint(jobID: resumable[0].id)
+            let problem: String?
+            (checkpoint, problem) = resumeCheckpoint(of: resumable[0].id)
             guard resumeReady(checkpoint, now: now) else { return }
             record = resumable.removeFirst()
             resumeWaitSince = nil
+            if let problem { log("job \(record.id): \(problem); it starts again from its base model") }
         } else if !jobQueue.isEmpty {
             let requestID = jobQueue.removeFirst()
             let attempts = try store.jobs().filter { $0.requestID == requestID }.count
@@ -80,6 +82,11 @@ extension CoordinatorNode {
         jobReport?.requestID = request.id
         jobStartedAt = now
         try jobEvent(.start(now: now))
+    }
+
+    /// The job's checkpoint, or nil and why it cannot be used (a damaged file is not resumed from).
+    private func resumeCheckpoint(of jobID: String) -> (JobCheckpoint?, problem: String?) {
+        do { return (try archive.loadCheckpoint(jobID: jobID), nil) } catch { return (nil, "\(error)") }
     }
 
     /// Whether an unfinished job found at restart may resume now: once its forget holders (from the checkpoint) and
