@@ -59,6 +59,10 @@ extension CoordinatorNode {
             guard resumeReady(checkpoint, now: now) else { return }
             record = resumable.removeFirst()
             resumeWaitSince = nil
+            if let published = try alreadyPublished(record) {
+                try recordCompletion(of: record, published: published)
+                return
+            }
             if let problem { log("job \(record.id): \(problem); it starts again from its base model") }
         } else if !jobQueue.isEmpty {
             let requestID = jobQueue.removeFirst()
@@ -134,16 +138,8 @@ extension CoordinatorNode {
             }
         case .checkpoint(let checkpoint):
             try archive.saveCheckpoint(checkpoint)
-        case .publish(let version, let newWeights, _):
-            let (path, sha) = try archive.publish(version: version, weights: newWeights,
-                                                  metadata: ["origin": "unlearning job \(job?.record.id ?? "")"])
-            try store.recordModelVersion(ModelVersionRecord(version: version, sha256: sha, path: path,
-                                                            origin: "unlearning job \(job?.record.id ?? "")",
-                                                            createdAt: clock.date()))
-            (modelVersion, weights) = (version, newWeights)
-            if let requestID = job?.request.id { try store.updateRequestState(id: requestID, to: .done) }
-            jobReport?.modelVersion = version
-            jobReport?.modelPath = path
+        case .publish(let version, let newWeights, let metrics):
+            try publishJobModel(version: version, weights: newWeights, metrics: metrics)
         case .failed(let reason):
             log("job \(job?.record.id ?? "") failed: \(reason)")
             jobReport?.failure = reason

@@ -50,6 +50,23 @@ public struct ModelArchive: Sendable {
         return file.subdata(in: (8 + length)..<file.count).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
+    /// The `__metadata__` strings of a file written by `publish` (its origin, and for a job its id and metrics).
+    public func metadata(path: String) throws -> [String: String] {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
+            throw CoordinatorError.files(path: path, reason: "unreadable (\(error.localizedDescription))")
+        }
+        defer { try? handle.close() }
+        let prefix = (try? handle.read(upToCount: 8)) ?? Data()
+        guard prefix.count == 8 else { throw CoordinatorError.files(path: path, reason: "truncated") }
+        let length = prefix.reversed().reduce(0 as UInt64) { $0 << 8 | UInt64($1) }
+        guard length < 100 << 20, let json = try? handle.read(upToCount: Int(length)), json.count == Int(length),
+              let header = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+            throw CoordinatorError.files(path: path, reason: "its safetensors header is not readable")
+        }
+        return header["__metadata__"] as? [String: String] ?? [:]
+    }
+
     /// Stores a job checkpoint as one file, `jobs/<job>.checkpoint`, replaced atomically and durably
     /// (`DurableFile`), so a kill at any moment leaves the previous checkpoint or this one, never weights of one
     /// phase beside the record of another. Layout (`CheckpointFile`): magic, header length, JSON header, weights.
