@@ -54,15 +54,15 @@ extension CoordinatorNode {
         let record: JobRecord
         var checkpoint: JobCheckpoint?
         if !resumable.isEmpty {
+            if let published = try alreadyPublished(resumable[0]) {
+                try recordCompletion(of: resumable.removeFirst(), published: published)  // no client needed
+                return
+            }
             let problem: String?
             (checkpoint, problem) = resumeCheckpoint(of: resumable[0].id)
             guard resumeReady(checkpoint, now: now) else { return }
             record = resumable.removeFirst()
             resumeWaitSince = nil
-            if let published = try alreadyPublished(record) {
-                try recordCompletion(of: record, published: published)
-                return
-            }
             if let problem { log("job \(record.id): \(problem); it starts again from its base model") }
         } else if !jobQueue.isEmpty {
             let requestID = jobQueue.removeFirst()
