@@ -15,12 +15,16 @@ public struct ClientConfiguration: Sendable {
     }()
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
-    /// With noise requested, features are clipped to this L2 norm first, so the Gaussian mechanism's sensitivity
-    /// (B for Σh, B² for Σh²) is bounded and the reported (ε, δ) is meaningful. 10 is the bound the coordinator
-    /// assumes when it turns its `--epsilon` into a σ.
+    /// With noise requested, features are clipped to this L2 norm B first, so one sample moves the release by at most
+    /// (1, B, B²) in (count, Σh, Σh²); the noise is scaled by the same B (`GaussianNoiseScales`), so the stated
+    /// (ε, δ) holds whatever B is. B only trades clipping bias against noise.
     public var featureClipNorm: Float = 10
     /// δ at which the client states ε for noised statistics.
     public var privacyDelta = 1e-5
+    /// Secret key of the differential-privacy noise; it must never leave the client. Drawn from the system's
+    /// cryptographic generator by default, a deliberate departure from "every random choice is seeded": noise drawn
+    /// from a seed the coordinator knows would not protect anything. Set it only to reproduce a run (tests).
+    public var noiseSeed = UInt64.random(in: .min ... .max)
     /// Heartbeat interval and liveness used until the coordinator's Welcome says otherwise.
     public var heartbeatIntervalMs: UInt32 = 1000
     public var liveness: UInt32 = 5

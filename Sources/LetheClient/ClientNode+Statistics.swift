@@ -5,60 +5,65 @@ import LetheUnlearning
 import LetheWire
 
 /// Retained-feature statistics (ARCHITECTURE.md step 5, DECISIONS.md §10): per class n, Σh and Σh² of the
-/// penultimate features, optionally with Gaussian noise on the sums.
+/// penultimate features, optionally released with differential privacy.
 extension ClientNode {
     /// PHASE_STATISTICS: the statistics of this client's retained data under the requested version. With
-    /// `noise_sigma` σ > 0, every feature is first clipped to ‖h‖₂ ≤ B (`featureClipNorm`), then N(0, σ²) is added
-    /// to each coordinate of Σh and Σh². Counts travel exact (the wire holds them as integers), so the stated
-    /// (ε, δ) covers the sums: the classic Gaussian mechanism (Dwork & Roth 2014, Thm. A.1) on Σh (sensitivity B)
-    /// and Σh² (sensitivity B²), each at δ/2, composed: ε = (B + B²) · √(2 ln(2.5/δ)) / σ.
+    /// `noise_sigma` s > 0, every feature is first clipped to ‖h‖₂ ≤ B (`featureClipNorm`), then N(0, s²) is added
+    /// to each count, N(0, (sB)²) to each coordinate of Σh and N(0, (sB²)²) to each coordinate of Σh²
+    /// (`GaussianNoiseScales`: one Gaussian mechanism of sensitivity √3 on the rescaled release). The reply states
+    /// the ε this buys at δ = `privacyDelta`, computed by the same calibration the coordinator used to pick s.
     func featureStats(_ request: Lethe_V1_PhaseRequest, state: ClientState) throws -> Lethe_V1_FeatureStats {
         let model = try loadModel(state, version: request.modelVersion, for: "statistics phase")
         let retained = state.retainedPositions(count: data.train.count)
         let clip: Float? = request.noiseSigma > 0 ? configuration.featureClipNorm : nil
-        var statistics = try retainedStatistics(model, positions: retained, clipNorm: clip)
+        var statistics = try FeatureStatistics.of(model, dataset: data.train, positions: retained, clipNorm: clip)
         var message = Lethe_V1_FeatureStats()
         message.requestID = request.requestID
         message.modelVersion = request.modelVersion
-        message.featureDim = UInt32(statistics.featureDim)
+        message.featureDim = UInt32(statistics.dimension)
         if request.noiseSigma > 0 {
-            var rng = SeededGenerator(seed: request.seed).derived(clientStream ^ 0x6e6f_6973_6500)  // "noise"
-            addNoise(&statistics, sigma: request.noiseSigma, rng: &rng)
-            let bound = Double(configuration.featureClipNorm), delta = configuration.privacyDelta
+            let scales = try privacyScales(unit: request.noiseSigma)
+            var rng = noiseGenerator(requestID: request.requestID, modelVersion: request.modelVersion)
+            statistics = statistics.privatized(scales, rng: &rng)
             message.noiseSigma = request.noiseSigma
-            let unit: Double = (2 * Foundation.log(2.5 / delta)).squareRoot() / request.noiseSigma
-            message.epsilon = (bound + bound * bound) * unit
-            message.delta = delta
+            message.epsilon = try scales.epsilon(delta: configuration.privacyDelta)
+            message.delta = configuration.privacyDelta
         }
-        message.classes = statistics.wireClasses
+        message.classes = wireStatistics(statistics).wireClasses
         let noise = request.noiseSigma > 0 ? ", noise σ \(request.noiseSigma), ε \(message.epsilon)" : ""
-        log("statistics \(request.requestID): \(retained.count) retained sample(s), feature dim \(statistics.featureDim)"
+        log("statistics \(request.requestID): \(retained.count) retained sample(s), feature dim \(statistics.dimension)"
             + noise)
         return message
     }
 
-    /// Exact per-class sums over `positions` (every class listed, zero counts included, so an empty client still
-    /// sends a valid, merge-neutral report), features optionally clipped to `clipNorm`.
-    func retainedStatistics(_ model: Sequential, positions: [Int],
-                            clipNorm: Float?) throws -> WireFeatureStatistics {
-        wireStatistics(try FeatureStatistics.of(model, dataset: data.train, positions: positions, clipNorm: clipNorm))
-    }
-
-    /// N(0, σ²) added to every coordinate of every class's Σh and Σh².
-    func addNoise(_ statistics: inout WireFeatureStatistics, sigma: Double, rng: inout SeededGenerator) {
-        for c in statistics.classes.indices {
-            for k in 0..<statistics.featureDim {
-                statistics.classes[c].sum[k] += sigma * Double(rng.nextNormal())
-                statistics.classes[c].sumSquares[k] += sigma * Double(rng.nextNormal())
-            }
+    /// This client's noise scales for unit σ `unit`, refusing a σ that buys no guarantee (ε above 100).
+    func privacyScales(unit: Double) throws -> GaussianNoiseScales {
+        do {
+            let scales = try GaussianNoiseScales(unit: unit, featureBound: Double(configuration.featureClipNorm))
+            _ = try scales.epsilon(delta: configuration.privacyDelta)
+            return scales
+        } catch {
+            throw ClientError.computation(step: "statistics noise", reason: "noise_sigma \(unit) with clip norm "
+                + "\(configuration.featureClipNorm) and δ \(configuration.privacyDelta) gives no differential-privacy "
+                + "guarantee (\(error)); ask for a larger σ")
         }
     }
 
-    /// The wire form of `FeatureStatistics` (counts are whole numbers: no noise has been added to them).
+    /// The generator of one release's noise: keyed by this client's secret `noiseSeed` (the coordinator knows every
+    /// seed it sends, so noise drawn from those could be subtracted), and by the request and model version, so the
+    /// same request asked again (a resumed job) gets the identical release and learns nothing new, while another
+    /// deletion gets independent noise.
+    func noiseGenerator(requestID: String, modelVersion: UInt64) -> SeededGenerator {
+        let request = requestID.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        return SeededGenerator(seed: configuration.noiseSeed).derived(request).derived(modelVersion)
+    }
+
+    /// The wire form of `FeatureStatistics`. The wire holds counts as whole numbers, so a noisy count is rounded and
+    /// clamped at 0 (post-processing, which keeps the guarantee).
     func wireStatistics(_ statistics: FeatureStatistics) -> WireFeatureStatistics {
         let d = statistics.dimension
         return WireFeatureStatistics(featureDim: d, classes: (0..<statistics.classCount).map { c in
-            WireFeatureStatistics.Class(label: UInt32(c), count: UInt64(statistics.counts[c]),
+            WireFeatureStatistics.Class(label: UInt32(c), count: UInt64(max(0, statistics.counts[c].rounded())),
                                         sum: Array(statistics.sums[(c * d)..<((c + 1) * d)]),
                                         sumSquares: Array(statistics.sumsOfSquares[(c * d)..<((c + 1) * d)]))
         })

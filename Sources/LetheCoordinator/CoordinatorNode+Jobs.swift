@@ -54,10 +54,16 @@ extension CoordinatorNode {
         let record: JobRecord
         var checkpoint: JobCheckpoint?
         if !resumable.isEmpty {
-            checkpoint = archive.loadCheckpoint(jobID: resumable[0].id)
+            if let published = try alreadyPublished(resumable[0]) {
+                try recordCompletion(of: resumable.removeFirst(), published: published)  // no client needed
+                return
+            }
+            let problem: String?
+            (checkpoint, problem) = resumeCheckpoint(of: resumable[0].id)
             guard resumeReady(checkpoint, now: now) else { return }
             record = resumable.removeFirst()
             resumeWaitSince = nil
+            if let problem { log("job \(record.id): \(problem); it starts again from its base model") }
         } else if !jobQueue.isEmpty {
             let requestID = jobQueue.removeFirst()
             let attempts = try store.jobs().filter { $0.requestID == requestID }.count
@@ -80,6 +86,11 @@ extension CoordinatorNode {
         jobReport?.requestID = request.id
         jobStartedAt = now
         try jobEvent(.start(now: now))
+    }
+
+    /// The job's checkpoint, or nil and why it cannot be used (a damaged file is not resumed from).
+    private func resumeCheckpoint(of jobID: String) -> (JobCheckpoint?, problem: String?) {
+        do { return (try archive.loadCheckpoint(jobID: jobID), nil) } catch { return (nil, "\(error)") }
     }
 
     /// Whether an unfinished job found at restart may resume now: once its forget holders (from the checkpoint) and
@@ -127,16 +138,8 @@ extension CoordinatorNode {
             }
         case .checkpoint(let checkpoint):
             try archive.saveCheckpoint(checkpoint)
-        case .publish(let version, let newWeights, _):
-            let (path, sha) = try archive.publish(version: version, weights: newWeights,
-                                                  metadata: ["origin": "unlearning job \(job?.record.id ?? "")"])
-            try store.recordModelVersion(ModelVersionRecord(version: version, sha256: sha, path: path,
-                                                            origin: "unlearning job \(job?.record.id ?? "")",
-                                                            createdAt: clock.date()))
-            (modelVersion, weights) = (version, newWeights)
-            if let requestID = job?.request.id { try store.updateRequestState(id: requestID, to: .done) }
-            jobReport?.modelVersion = version
-            jobReport?.modelPath = path
+        case .publish(let version, let newWeights, let metrics):
+            try publishJobModel(version: version, weights: newWeights, metrics: metrics)
         case .failed(let reason):
             log("job \(job?.record.id ?? "") failed: \(reason)")
             jobReport?.failure = reason

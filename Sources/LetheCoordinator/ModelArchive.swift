@@ -4,7 +4,8 @@ import LetheTensor
 import LetheWire
 
 /// The coordinator's files: published model versions as safetensors (the format `LetheNN.Safetensors` reads, one
-/// tensor per layout entry in arena order) and job checkpoints (JSON plus raw little-endian weights).
+/// tensor per layout entry in arena order) and job checkpoints (`CheckpointFile`), each written atomically and
+/// durably (`DurableFile`).
 public struct ModelArchive: Sendable {
     public let directory: URL
     public let layout: [ParameterVector.Entry]
@@ -14,8 +15,8 @@ public struct ModelArchive: Sendable {
         self.layout = layout
     }
 
-    /// Writes `weights` as `model-v<version>.safetensors` atomically; returns the path and the SHA-256 (hex) of the
-    /// flat little-endian weights.
+    /// Writes `weights` as `model-v<version>.safetensors` atomically and durably (`DurableFile`); returns the path
+    /// and the SHA-256 (hex) of the flat little-endian weights.
     public func publish(version: UInt64, weights: [Float], metadata: [String: String]) throws -> (path: String, sha256: String) {
         let url = directory.appendingPathComponent("model-v\(version).safetensors")
         var header: [String: Any] = ["__metadata__": metadata.merging(["model_version": "\(version)"]) { $1 }]
@@ -30,7 +31,7 @@ public struct ModelArchive: Sendable {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(json)
         file.append(payload)
-        try write(file, to: url)
+        try DurableFile.replace(url, with: file)
         return (url.path, SHA256.hex(payload))
     }
 
@@ -49,36 +50,49 @@ public struct ModelArchive: Sendable {
         return file.subdata(in: (8 + length)..<file.count).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
-    /// Stores a job checkpoint: `<job>.checkpoint.json` (phase, version, mask, statistics) and `<job>.weights.f32`.
-    public func saveCheckpoint(_ checkpoint: JobCheckpoint) throws {
-        var meta = checkpoint
-        meta.weights = []
-        let base = checkpointBase(checkpoint.jobID)
-        try write(checkpoint.weights.withUnsafeBytes { Data($0) }, to: base.appendingPathExtension("weights.f32"))
-        try write(try JSONEncoder().encode(meta), to: base.appendingPathExtension("checkpoint.json"))
-    }
-
-    /// The last checkpoint of a job, nil when none was written or it is incomplete.
-    public func loadCheckpoint(jobID: String) -> JobCheckpoint? {
-        let base = checkpointBase(jobID)
-        guard let json = try? Data(contentsOf: base.appendingPathExtension("checkpoint.json")),
-              var checkpoint = try? JSONDecoder().decode(JobCheckpoint.self, from: json),
-              let raw = try? Data(contentsOf: base.appendingPathExtension("weights.f32")),
-              raw.count == layout.reduce(0, { $0 + $1.count }) * 4 else { return nil }
-        checkpoint.weights = raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-        return checkpoint
-    }
-
-    private func checkpointBase(_ jobID: String) -> URL {
-        directory.appendingPathComponent("jobs").appendingPathComponent(jobID.replacingOccurrences(of: "/", with: "_"))
-    }
-
-    private func write(_ data: Data, to url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw CoordinatorError.files(path: url.path, reason: error.localizedDescription)
+    /// The `__metadata__` strings of a file written by `publish` (its origin, and for a job its id and metrics).
+    public func metadata(path: String) throws -> [String: String] {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
+            throw CoordinatorError.files(path: path, reason: "unreadable (\(error.localizedDescription))")
         }
+        defer { try? handle.close() }
+        let prefix = (try? handle.read(upToCount: 8)) ?? Data()
+        guard prefix.count == 8 else { throw CoordinatorError.files(path: path, reason: "truncated") }
+        let length = prefix.reversed().reduce(0 as UInt64) { $0 << 8 | UInt64($1) }
+        guard length < 100 << 20, let json = try? handle.read(upToCount: Int(length)), json.count == Int(length),
+              let header = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+            throw CoordinatorError.files(path: path, reason: "its safetensors header is not readable")
+        }
+        return header["__metadata__"] as? [String: String] ?? [:]
+    }
+
+    /// Stores a job checkpoint as one file, `jobs/<job>.checkpoint`, replaced atomically and durably
+    /// (`DurableFile`), so a kill at any moment leaves the previous checkpoint or this one, never weights of one
+    /// phase beside the record of another. Layout (`CheckpointFile`): magic, header length, JSON header, weights.
+    public func saveCheckpoint(_ checkpoint: JobCheckpoint) throws {
+        try DurableFile.replace(checkpointURL(checkpoint.jobID), with: CheckpointFile.encode(checkpoint))
+    }
+
+    /// The last checkpoint of a job, or nil when none was written.
+    /// - Throws: `CoordinatorError.files` for a file that is truncated, damaged, of another job or of a model
+    ///   with another number of weights: it is never half-read into a wrong model.
+    public func loadCheckpoint(jobID: String) throws -> JobCheckpoint? {
+        let url = checkpointURL(jobID)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let file: Data
+        do { file = try Data(contentsOf: url) } catch {
+            throw CoordinatorError.files(path: url.path, reason: "unreadable (\(error.localizedDescription))")
+        }
+        do {
+            return try CheckpointFile.decode(file, jobID: jobID, weightCount: layout.reduce(0) { $0 + $1.count })
+        } catch {
+            throw CoordinatorError.files(path: url.path, reason: "not a usable checkpoint: \(error)")
+        }
+    }
+
+    func checkpointURL(_ jobID: String) -> URL {
+        directory.appendingPathComponent("jobs")
+            .appendingPathComponent(jobID.replacingOccurrences(of: "/", with: "_") + ".checkpoint")
     }
 }

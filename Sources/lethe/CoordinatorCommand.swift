@@ -30,7 +30,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Seed of the initial model and of the rounds.") var seed: UInt64 = 1
     @Option(help: "Aggregation rule: weighted-mean, median or trimmed-mean:β.") var aggregation = "weighted-mean"
     @Option(help: "Saliency reports: dense (exact aggregation) or top-k (compressed vote).") var saliency = "dense"
-    @Option(help: "ε of the Gaussian noise on shared statistics (unset: exact statistics).") var epsilon: Double?
+    @Option(help: ArgumentHelp(
+        "ε of each client's statistics release, at δ = 1e-5, 0 < ε ≤ 100 (unset: exact statistics).",
+        discussion: "Clients clip features to norm B (10) and add Gaussian noise to every count, Σh and Σh² (σ, σB, "
+            + "σB²), σ from the analytic Gaussian mechanism (Balle & Wang 2018) for the joint sensitivity √3 of "
+            + "(n, Σh/B, Σh²/B²); each reply states the ε it delivers. The guarantee is per deletion job; k jobs compose."))
+    var epsilon: Double?
     @Option(help: "File with the coordinator's CURVE secret key (Z85); enables CURVE.") var curveSecretKeyFile: String?
     @Option(help: "File with the coordinator's CURVE public key (Z85).") var curvePublicKeyFile: String?
     @Option(help: "File with the allowed client public keys (Z85), one per line.") var curveClientKeys: String?
@@ -56,6 +61,11 @@ struct CoordinatorCommand: ParsableCommand {
             throw ValidationError("CURVE needs --curve-secret-key-file, --curve-public-key-file and --curve-client-keys")
         }
         _ = try parseComparisons(comparisons)
+        if let epsilon {
+            do { _ = try FederationConfiguration.Privacy(epsilon: epsilon).unitNoiseSigma() } catch {
+                throw ValidationError("--epsilon must be in (0, 100]: \(epsilon) is not")
+            }
+        }
     }
 
     func run() throws {

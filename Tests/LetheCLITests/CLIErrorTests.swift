@@ -73,6 +73,13 @@ struct LetheProcess {
         try expectFailure(["evaluate", "--model", "x", "--data-dir", "/nonexistent"], mentions: "no such file")
     }
 
+    @Test func coordinatorRefusesAnEpsilonOutsideTheMechanismsRange() throws {
+        try expectFailure(["coordinator", "--epsilon", "0", "--ledger", "memory"], mentions: "--epsilon must be in (0, 100]")
+        try expectFailure(["coordinator", "--epsilon", "500", "--ledger", "memory"], mentions: "--epsilon must be in (0, 100]")
+        let help = try LetheProcess.run(["coordinator", "--help"])
+        #expect(help.status == 0 && help.output.contains("analytic Gaussian mechanism"), "\(help.output)")
+    }
+
     @Test func helpDocumentsEveryCommand() throws {
         for command in ["train", "evaluate", "unlearn", "bench engine", "bench wire"] {
             let result = try LetheProcess.run(command.split(separator: " ").map(String.init) + ["--help"])

@@ -34,12 +34,14 @@ func testConfiguration(_ id: String) -> ClientConfiguration {
 }
 
 /// A client of 48 training and 24 test images.
-func makeNode(_ id: String = "client-0", seed: UInt64 = 1, log: @escaping @Sendable (String) -> Void = { _ in })
-    -> ClientNode
+func makeNode(_ id: String = "client-0", seed: UInt64 = 1, noiseSeed: UInt64 = 42,
+              log: @escaping @Sendable (String) -> Void = { _ in }) -> ClientNode
 {
-    ClientNode(data: ClientData(train: bandImages(count: 48, seed: seed), test: bandImages(count: 24, seed: seed + 100,
-                                                                                            firstID: 90_000)),
-               configuration: testConfiguration(id), log: log)
+    var configuration = testConfiguration(id)
+    configuration.noiseSeed = noiseSeed
+    return ClientNode(data: ClientData(train: bandImages(count: 48, seed: seed),
+                                       test: bandImages(count: 24, seed: seed + 100, firstID: 90_000)),
+                      configuration: configuration, log: log)
 }
 
 /// Envelopes as the coordinator would send them.

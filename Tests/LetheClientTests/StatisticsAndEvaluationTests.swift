@@ -40,15 +40,50 @@ import Testing
         }
     }
 
-    @Test func noiseChangesTheSumsNotTheCountsAndStatesEpsilon() throws {
+    /// With noise the counts move too, the reply states the ε that the coordinator's calibration assigns to the
+    /// request's σ, the same request asked again gets the identical release, and another noise key another one.
+    @Test func noiseCoversCountsAndSumsAndStatesTheCalibratedEpsilon() throws {
         let node = makeNode()
-        let exact = try #require(try stats(node)), noisy = try #require(try stats(node, sigma: 0.5))
+        let sigma = try GaussianNoiseScales.unitSigma(epsilon: 2, delta: 1e-5)
+        let exact = try #require(try stats(node)), noisy = try #require(try stats(node, sigma: sigma))
         #expect(exact.noiseSigma == 0 && exact.epsilon == 0)
-        #expect(noisy.noiseSigma == 0.5 && noisy.delta == 1e-5 && noisy.epsilon > 0)
-        #expect(noisy.classes.map(\.count) == exact.classes.map(\.count))
+        #expect(noisy.noiseSigma == sigma && noisy.delta == 1e-5)
+        #expect(abs(noisy.epsilon - 2) < 1e-9, "stated ε \(noisy.epsilon)")
+        #expect(noisy.classes.map(\.count) != exact.classes.map(\.count))
         #expect(noisy.classes.map(\.sum) != exact.classes.map(\.sum))
-        let again = try #require(try stats(node, sigma: 0.5))
+        let again = try #require(try stats(node, sigma: sigma))
         #expect(again.classes == noisy.classes)
+        let otherKey = try #require(try stats(makeNode(noiseSeed: 43), sigma: sigma))
+        #expect(otherKey.classes.map(\.sum) != noisy.classes.map(\.sum))
+    }
+
+    /// What the client adds to Σh² has standard deviation σB² (and to Σh, σB): 16 releases under different noise
+    /// keys minus the exact sums of the clipped features; 4 % tolerance on thousands of draws (about 4 standard
+    /// errors).
+    @Test func noiseOnSumsOfSquaresHasTheStatedSigma() throws {
+        let sigma = 0.5, bound = Double(testConfiguration("x").featureClipNorm)
+        let exact = try FeatureStatistics.of(directModel(), dataset: makeNode().data.train, positions: Array(0..<48),
+                                             clipNorm: Float(bound))
+        let d = exact.dimension
+        let sumSigma: Double = sigma * bound, squareSigma: Double = sigma * bound * bound
+        var squares: [Double] = [], sums: [Double] = []
+        for key in 0..<16 {
+            let reply = try #require(try stats(makeNode(noiseSeed: UInt64(key)), sigma: sigma))
+            let release = try WireFeatureStatistics(featureDim: reply.featureDim, wireClasses: reply.classes)
+            for entry in release.classes {
+                let offset = Int(entry.label) * d
+                for k in 0..<d {
+                    let square: Double = entry.sumSquares[k] - exact.sumsOfSquares[offset + k]
+                    let sum: Double = entry.sum[k] - exact.sums[offset + k]
+                    squares.append(square / squareSigma)
+                    sums.append(sum / sumSigma)
+                }
+            }
+        }
+        for (name, z) in [("Σh²", squares), ("Σh", sums)] {
+            let rms = (z.reduce(0) { $0 + $1 * $1 } / Double(z.count)).squareRoot()
+            #expect(z.count >= 2000 && abs(rms - 1) < 0.04, "\(name): \(z.count) draws, std / stated σ = \(rms)")
+        }
     }
 }
 

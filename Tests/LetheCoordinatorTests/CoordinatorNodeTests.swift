@@ -9,14 +9,14 @@ import Testing
 /// A coordinator over `InProcessTransport` with scripted clients, stepped on the test's thread with a manual clock.
 final class Harness {
     let network = InProcessNetwork()
-    let store: InMemoryJobStore
+    let store: any JobStore
     let clock = ManualClock()
     let output: URL
     var node: CoordinatorNode!
     var clients: [FakeClient] = []
     let lines = LogLines()
 
-    init(store: InMemoryJobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1) throws {
+    init(store: any JobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1) throws {
         self.store = store
         self.output = output ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("lethe-coordinator-\(UUID().uuidString)")
@@ -202,4 +202,68 @@ final class LogLines: @unchecked Sendable {
         #expect(try store.requests().allSatisfy { $0.state == .done })
         #expect(second.lines.all.contains { $0.contains("resuming at \(interrupted.first?.rawValue ?? "")") })
     }
+
+    /// A coordinator killed after publishing v4 but before saving its job as published (the store refuses that
+    /// save, as a SIGKILL would) resumes by recording the completion: v4 is recorded once, no client is asked to
+    /// verify again, the job ends published with its metrics, and no second unlearning runs.
+    @Test func aJobKilledAfterPublishingIsRecordedOnceOnResume() throws {
+        let store = KilledAfterPublishing()
+        let first = try Harness(store: store)
+        try first.connectClients()
+        try first.pump(until: { (try? store.latestModelVersion()) != nil })
+        _ = try first.submitDeletion("r1")
+        #expect(throws: KilledAfterPublishing.Kill.self) { try first.pump() }
+        #expect(try store.latestModelVersion()?.version == 4)
+        #expect(try store.unfinishedJobs().map(\.phase) == [.verification])
+        first.node.transport.close()
+
+        store.armed = false
+        let second = try Harness(store: store, output: first.output)
+        try second.connectClients()
+        try second.pump()
+        #expect(store.recordings[4] == 1, "v4 recorded \(store.recordings[4] ?? 0) times")
+        let job = try #require(try store.jobs().first)
+        #expect(try store.jobs().count == 1)
+        #expect(job.phase == .published && job.publishedModelVersion == 4)
+        #expect(job.modelHashAfter == store.versionHashes[4])
+        let metrics = try JSONDecoder().decode(JobMetrics.self, from: Data(try #require(job.metricsJSON).utf8))
+        #expect(metrics.ua == 60 && metrics.reports == 3)
+        #expect(try store.request(id: "r1")?.state == .done)
+        let asked = second.clients.flatMap(\.received).filter { if case .evalRequest? = $0.body { true } else { false } }
+        #expect(asked.isEmpty, "clients were asked to verify again")
+        #expect(second.lines.all.contains { $0.contains("already published by this job") })
+        #expect(second.node.reports.map(\.name) == ["wss-cl", "retrain"])
+    }
+}
+
+/// An `InMemoryJobStore` that, while armed, fails the save of a job as published, as a coordinator killed right
+/// after publishing would leave things; it counts how often each model version is recorded.
+final class KilledAfterPublishing: JobStore {
+    struct Kill: Error {}
+    private let inner = InMemoryJobStore()
+    var armed = true
+    private(set) var recordings: [UInt64: Int] = [:]
+    private(set) var versionHashes: [UInt64: String] = [:]
+
+    func saveJob(_ job: JobRecord) throws {
+        if armed && job.phase == .published { throw Kill() }
+        try inner.saveJob(job)
+    }
+
+    func recordModelVersion(_ version: ModelVersionRecord) throws {
+        recordings[version.version, default: 0] += 1
+        versionHashes[version.version] = version.sha256
+        try inner.recordModelVersion(version)
+    }
+
+    func recordRequest(_ request: DeletionRequestRecord) throws { try inner.recordRequest(request) }
+    func updateRequestState(id: String, to state: DeletionRequestRecord.RequestState) throws {
+        try inner.updateRequestState(id: id, to: state)
+    }
+    func request(id: String) throws -> DeletionRequestRecord? { try inner.request(id: id) }
+    func requests() throws -> [DeletionRequestRecord] { try inner.requests() }
+    func job(id: String) throws -> JobRecord? { try inner.job(id: id) }
+    func jobs() throws -> [JobRecord] { try inner.jobs() }
+    func unfinishedJobs() throws -> [JobRecord] { try inner.unfinishedJobs() }
+    func latestModelVersion() throws -> ModelVersionRecord? { try inner.latestModelVersion() }
 }

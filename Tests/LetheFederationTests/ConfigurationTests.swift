@@ -16,9 +16,26 @@ import Testing
 
     @Test func invalidPrivacyIsCaughtBeforeAnyJob() {
         var configuration = FederationConfiguration()
-        configuration.unlearning.privacy = .init(epsilon: 5)
-        #expect(throws: ConfigurationError.self) { try configuration.validate() }
-        configuration.unlearning.privacy = .init(epsilon: 1)
-        #expect(throws: Never.self) { try configuration.validate() }
+        for epsilon in [0, -1, 150, .nan] {
+            configuration.unlearning.privacy = .init(epsilon: epsilon)
+            #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        }
+        for epsilon in [0.5, 2, 8] {
+            configuration.unlearning.privacy = .init(epsilon: epsilon)
+            #expect(throws: Never.self) { try configuration.validate() }
+        }
+    }
+
+    /// The statistics request carries the unit σ of the shared calibration: for ε = 2, δ = 1e-5 the reference value
+    /// of Tests/Reference/gaussian_mechanism_reference.py, 3.4533844566177656.
+    @Test func statisticsRequestCarriesTheCalibratedUnitSigma() throws {
+        var unlearning = FederationConfiguration.Unlearning()
+        #expect(try FederatedWSSCL(unlearning: unlearning).configureStatistics(modelVersion: 3)
+                == .statisticsRequest(modelVersion: 3, noiseSigma: 0))
+        unlearning.privacy = .init(epsilon: 2)
+        guard case .statisticsRequest(3, let sigma) = try FederatedWSSCL(unlearning: unlearning)
+            .configureStatistics(modelVersion: 3) else { Issue.record("not a statistics request"); return }
+        #expect(sigma == (try GaussianNoiseScales.unitSigma(epsilon: 2, delta: 1e-5)))
+        #expect(abs(sigma / 3.4533844566177656 - 1) < 1e-9)
     }
 }

@@ -28,7 +28,7 @@ extension FederationConfiguration {
             try check(beta >= 0 && beta < 0.5, "aggregation", "trimmed-mean β must be in [0, 0.5)")
         }
         if let privacy = unlearning.privacy {
-            do { _ = try privacy.sumNoiseSigma() } catch {
+            do { _ = try privacy.unitNoiseSigma() } catch {
                 throw .invalid(field: "unlearning.privacy", detail: "\(error)")
             }
         }

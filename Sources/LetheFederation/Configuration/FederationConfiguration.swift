@@ -55,21 +55,24 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
 
     public enum SaliencyEncoding: String, Codable, Sendable { case dense, topK = "top-k" }
 
-    /// (ε, δ) of the Gaussian mechanism on statistics sums, for features clipped to L2 norm `featureBound`.
+    /// (ε, δ) of each client's statistics release (counts, Σh and Σh² together; `GaussianNoiseScales`).
+    ///
+    /// The coordinator turns (ε, δ) into the unit σ of the analytic Gaussian mechanism for sensitivity √3 and sends it
+    /// with the statistics request; each client clips its features to its own bound B and adds σ, σB and σB² to the
+    /// counts, sums and sums of squares, which gives the same (ε, δ) whatever B is. The guarantee is per release: each
+    /// deletion job is one release per client, and k jobs compose.
     public struct Privacy: Codable, Equatable, Sendable {
         public var epsilon: Double
         public var delta: Double
-        public var featureBound: Double
 
-        public init(epsilon: Double, delta: Double = 1e-5, featureBound: Double = 10) {
+        public init(epsilon: Double, delta: Double = 1e-5) {
             self.epsilon = epsilon
             self.delta = delta
-            self.featureBound = featureBound
         }
 
-        /// σ of the noise on each Σh coordinate (`FeatureStatistics.gaussianNoiseScales`, budget split three ways).
-        public func sumNoiseSigma() throws -> Double {
-            try FeatureStatistics.gaussianNoiseScales(epsilon: epsilon, delta: delta, featureBound: featureBound).sum
+        /// The unit σ sent in the statistics request (`GaussianNoiseScales.unitSigma`).
+        public func unitNoiseSigma() throws -> Double {
+            try GaussianNoiseScales.unitSigma(epsilon: epsilon, delta: delta)
         }
     }
 

@@ -42,7 +42,7 @@ public struct FederatedWSSCL: Equatable, Sendable {
     }
 
     public func configureStatistics(modelVersion: UInt64) throws -> JobCommand {
-        .statisticsRequest(modelVersion: modelVersion, noiseSigma: try unlearning.privacy?.sumNoiseSigma() ?? 0)
+        .statisticsRequest(modelVersion: modelVersion, noiseSigma: try unlearning.privacy?.unitNoiseSigma() ?? 0)
     }
 
     /// Exact merge by addition (DECISIONS.md §10); the dimension must agree across clients.

@@ -17,6 +17,7 @@ public enum JobCommand: Equatable, Sendable {
     case mask(WeightMask, modelVersion: UInt64, fraction: Double)
     /// PHASE_FORGET or PHASE_CONTRASTIVE: `steps` epochs of the phase on the holder's forget data.
     case deltaPhase(DeltaPhase, modelVersion: UInt64, steps: Int, learningRate: Float, seed: UInt64)
+    /// PHASE_STATISTICS; `noiseSigma` is the unit σ of `GaussianNoiseScales` (0: exact statistics).
     case statisticsRequest(modelVersion: UInt64, noiseSigma: Double)
     case globalStatistics(WireFeatureStatistics, modelVersion: UInt64, contributors: Int)
     case evaluationRequest(modelVersion: UInt64)

@@ -52,9 +52,12 @@ extension UnlearningJob {
             return [.mask(mask!, modelVersion: modelVersion, fraction: strategy.unlearning.maskFraction),
                     strategy.configureDeltaPhase(.forget, modelVersion: modelVersion, round: round)]
         case .statistics:
-            // The node validates the privacy parameters before any job starts (`FederationConfiguration.validate`).
-            let sigma: Double = (try? strategy.unlearning.privacy?.sumNoiseSigma()) ?? 0
-            return [.statisticsRequest(modelVersion: modelVersion, noiseSigma: sigma)]
+            // The node validates the privacy parameters before any job starts (`FederationConfiguration.validate`);
+            // falling back to exact statistics here would break the stated guarantee silently.
+            guard let request = try? strategy.configureStatistics(modelVersion: modelVersion) else {
+                preconditionFailure("privacy parameters that passed validation gave no noise σ")
+            }
+            return [request]
         case .contrastive:
             return [.mask(mask!, modelVersion: modelVersion, fraction: strategy.unlearning.maskFraction),
                     .globalStatistics(statistics!, modelVersion: modelVersion, contributors: statisticsContributors),

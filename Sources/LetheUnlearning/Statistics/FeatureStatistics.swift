@@ -76,23 +76,26 @@ public struct FeatureStatistics: Codable, Equatable, Sendable {
         return result
     }
 
-    /// μ_c = S_c / n_c, [D].
-    /// - Throws: `.classOutOfRange`, or `.emptyClass` when n_c ≤ 0 (no samples, or noise pushed the count down).
+    /// μ_c = S_c / max(n_c, 1), [D]. Exact counts are whole numbers, so the clamp only matters for noisy ones
+    /// (`privatized`), where a count in (0, 1) would otherwise blow the noise of S_c up.
+    /// - Throws: `.labelOutOfRange`, or `.emptyClass` when n_c ≤ 0 (no samples, or noise pushed the count down).
     public func mean(ofClass c: Int) throws(StatisticsError) -> [Double] {
-        let n = try positiveCount(ofClass: c)
+        let n = try divisor(ofClass: c)
         return (0..<dimension).map { sums[c * dimension + $0] / n }
     }
 
-    /// Diagonal population variance σ²_c = Q_c / n_c − μ_c², clamped at 0 (rounding or noise can push it below), [D].
+    /// Diagonal population variance σ²_c = Q_c / n − μ_c² with n = max(n_c, 1), clamped at 0 (rounding or noise
+    /// can push it below), [D].
     public func variance(ofClass c: Int) throws(StatisticsError) -> [Double] {
-        let n = try positiveCount(ofClass: c)
+        let n = try divisor(ofClass: c)
         let mu = try mean(ofClass: c)
         return (0..<dimension).map { max(0, sumsOfSquares[c * dimension + $0] / n - mu[$0] * mu[$0]) }
     }
 
-    private func positiveCount(ofClass c: Int) throws(StatisticsError) -> Double {
+    /// max(n_c, 1) for a class with a positive count.
+    private func divisor(ofClass c: Int) throws(StatisticsError) -> Double {
         guard c >= 0 && c < classCount else { throw .labelOutOfRange(label: c, classCount: classCount) }
         guard counts[c] > 0 else { throw .emptyClass(c) }
-        return counts[c]
+        return max(counts[c], 1)
     }
 }

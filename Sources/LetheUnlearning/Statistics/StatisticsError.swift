@@ -18,6 +18,6 @@ public enum StatisticsError: Error, Equatable, Sendable {
     case noSamples
     /// A negative sample count.
     case invalidSampleCount(Int)
-    /// Privacy parameters outside the Gaussian mechanism's domain: 0 < ε < 3, 0 < δ < 1, bound > 0.
+    /// Privacy parameters outside the Gaussian mechanism's domain: 0 < ε ≤ 100, 0 < δ < 1, σ > 0, bound > 0.
     case invalidPrivacyParameter(name: String, value: Double)
 }

@@ -346,7 +346,9 @@ public nonisolated struct Lethe_V1_PhaseRequest: Sendable {
 
   public var seed: UInt64 = 0
 
-  /// Standard deviation of the Gaussian noise added to statistics sums (PHASE_STATISTICS; 0 = none).
+  /// PHASE_STATISTICS: unit sigma s of the differential-privacy noise (0 = exact statistics). A client that clips
+  /// features to norm B adds N(0, s^2) to each count, N(0, (sB)^2) to each sum and N(0, (sB^2)^2) to each sum of
+  /// squares: one Gaussian mechanism of L2 sensitivity sqrt(3) on (count, sum/B, sum_squares/B^2).
   public var noiseSigma: Double = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -419,7 +421,8 @@ public nonisolated struct Lethe_V1_FeatureStats: Sendable {
 
   public var classes: [Lethe_V1_ClassStatistics] = []
 
-  /// Differential privacy of the noised sums: sigma of the added Gaussian noise and the claimed (epsilon, delta).
+  /// Differential privacy of this release: the request's unit sigma and the (epsilon, delta) it gives
+  /// (analytic Gaussian mechanism, Balle & Wang 2018); counts are then noisy, rounded and clamped at 0.
   public var noiseSigma: Double = 0
 
   public var epsilon: Double = 0

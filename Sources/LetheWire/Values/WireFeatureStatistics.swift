@@ -2,7 +2,8 @@
 ///
 /// For class c with n samples h_1…h_n: `count` = n, `sum` = Σ h_i and `sumSquares` = Σ h_i² (elementwise), so
 /// mean = sum / n and the diagonal variance = sumSquares / n − mean². Statistics of two clients merge exactly by
-/// adding all three, which is why the sums (not means) travel. Differential-privacy noise is added to the sums.
+/// adding all three, which is why the sums (not means) travel. Differential-privacy noise is added to all three
+/// (counts rounded and clamped at 0 after it; see `GaussianNoiseScales`).
 public struct WireFeatureStatistics: Equatable, Sendable {
     /// The sums of one class.
     public struct Class: Equatable, Sendable {

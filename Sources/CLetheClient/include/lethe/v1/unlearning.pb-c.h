@@ -207,7 +207,9 @@ struct  Lethe__V1__PhaseRequest
   float learning_rate;
   uint64_t seed;
   /*
-   * Standard deviation of the Gaussian noise added to statistics sums (PHASE_STATISTICS; 0 = none).
+   * PHASE_STATISTICS: unit sigma s of the differential-privacy noise (0 = exact statistics). A client that clips
+   * features to norm B adds N(0, s^2) to each count, N(0, (sB)^2) to each sum and N(0, (sB^2)^2) to each sum of
+   * squares: one Gaussian mechanism of L2 sensitivity sqrt(3) on (count, sum/B, sum_squares/B^2).
    */
   double noise_sigma;
 };
@@ -263,7 +265,8 @@ struct  Lethe__V1__FeatureStats
   size_t n_classes;
   Lethe__V1__ClassStatistics **classes;
   /*
-   * Differential privacy of the noised sums: sigma of the added Gaussian noise and the claimed (epsilon, delta).
+   * Differential privacy of this release: the request's unit sigma and the (epsilon, delta) it gives
+   * (analytic Gaussian mechanism, Balle & Wang 2018); counts are then noisy, rounded and clamped at 0.
    */
   double noise_sigma;
   double epsilon;
