@@ -49,7 +49,10 @@ extension ClientNode {
         configuration.stage1.learningRate = request.learningRate
         configuration.stage2.epochs = Int(request.steps)
         configuration.stage2.learningRate = request.learningRate
-        return WSSCL(configuration: configuration)
+        var method = WSSCL(configuration: configuration)
+        // The local test slice is this client's only data the model never trained on.
+        method.heldOutReference = HeldOutSamples(dataset: data.test, positions: Array(0..<data.test.count))
+        return method
     }
 
     /// ModelDelta: new − old on the masked weights (the others cannot have moved), weighted by the forget count.

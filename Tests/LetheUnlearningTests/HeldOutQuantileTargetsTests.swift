@@ -27,4 +27,17 @@ import Testing
             try HeldOutQuantileTargets(original: Architecture.cnnSmall.build(seed: 1), task: task)
         }
     }
+
+    /// A federated client has no validation split; its test slice stands in, and every forget row is a distribution.
+    @Test func aReferenceSetStandsInForMissingHeldOutData() throws {
+        let task = try WSSCLRetainLossTests.task()
+        let targets = try HeldOutQuantileTargets(original: Architecture.cnnSmall.build(seed: 1), task: task,
+                                                 reference: HeldOutSamples(dataset: task.train, positions: task.retain))
+        let rows = targets.targets(for: task.forget)
+        #expect(rows.shape == [task.forget.count, 10])
+        for row in 0..<task.forget.count {
+            let sum = (0..<10).reduce(Float(0)) { $0 + rows.storage[row * 10 + $1] }
+            #expect(abs(sum - 1) < 1e-5)
+        }
+    }
 }

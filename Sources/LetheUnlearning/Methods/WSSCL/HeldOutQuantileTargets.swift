@@ -1,3 +1,4 @@
+import LetheData
 import LetheNN
 import LetheTensor
 
@@ -15,15 +16,19 @@ struct HeldOutQuantileTargets {
     private let rows: [Int: [Float]]
     let classCount: Int
 
-    /// - Throws: `UnlearningError.invalidConfiguration` when the task has no held-out data.
-    init(original: Sequential, task: UnlearningTask, batchSize: Int = 512) throws {
-        guard !task.heldOut.isEmpty else {
+    /// The held-out data is the task's (`task.heldOut`), else `reference` (a federated client's local test slice).
+    /// - Throws: `UnlearningError.invalidConfiguration` when there is neither.
+    init(original: Sequential, task: UnlearningTask, reference: HeldOutSamples? = nil, batchSize: Int = 512) throws {
+        let source = task.heldOut.isEmpty ? reference : HeldOutSamples(dataset: task.train, positions: task.heldOut)
+        guard let source, !source.positions.isEmpty else {
             throw UnlearningError.invalidConfiguration(
                 method: MethodName.wssCL.rawValue, reason: "held-out-quantile pseudo-labels need held-out data")
         }
         classCount = task.train.classCount
-        let heldOut = Self.probabilities(original, task: task, positions: task.heldOut, batchSize: batchSize)
-        let forget = Self.probabilities(original, task: task, positions: task.forget, batchSize: batchSize)
+        let heldOut = Self.probabilities(original, dataset: source.dataset, positions: source.positions,
+                                         normalization: task.normalization, batchSize: batchSize)
+        let forget = Self.probabilities(original, dataset: task.train, positions: task.forget,
+                                        normalization: task.normalization, batchSize: batchSize)
         let matched = Self.quantileMatched(forget.map { $0.probabilities[Int($0.label)] },
                                            reference: heldOut.map { $0.probabilities[Int($0.label)] })
         var rows: [Int: [Float]] = [:]
@@ -64,14 +69,25 @@ struct HeldOutQuantileTargets {
         return q
     }
 
-    static func probabilities(_ model: Sequential, task: UnlearningTask, positions: [Int],
+    static func probabilities(_ model: Sequential, dataset: ImageDataset, positions: [Int],
+                              normalization: Normalization,
                               batchSize: Int) -> [(probabilities: [Float], label: Int32)] {
         stride(from: 0, to: positions.count, by: batchSize).flatMap { start in
             let slice = positions[start..<min(start + batchSize, positions.count)]
-            let (images, labels) = task.batch(slice)
+            let (images, labels) = dataset.batch(slice, normalization: normalization)
             let p = model.logits(images).softmaxRows()
             let classes = p.shape[1]
             return labels.indices.map { i in (Array(p.storage[(i * classes)..<((i + 1) * classes)]), labels[i]) }
         }
+    }
+}
+
+/// Samples the model never trained on, from any data set (positions index `dataset`).
+public struct HeldOutSamples: Sendable {
+    public var dataset: ImageDataset
+    public var positions: [Int]
+    public init(dataset: ImageDataset, positions: [Int]) {
+        self.dataset = dataset
+        self.positions = positions
     }
 }

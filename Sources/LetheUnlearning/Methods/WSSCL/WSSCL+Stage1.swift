@@ -15,7 +15,7 @@ extension WSSCL {
         var stream = RetainStream(positions: task.retain, batchSize: s.batchSize)
         let teacher = try retainTeacher(original)
         let quantileTargets = s.objective == .heldOutQuantiles
-            ? try HeldOutQuantileTargets(original: original, task: task) : nil
+            ? try HeldOutQuantileTargets(original: original, task: task, reference: heldOutReference) : nil
         let stopBelow = s.earlyStop ? heldOutAccuracy(original, task: task) : nil
         let forgetProbe = Array(task.forget.prefix(1000))
         var step = 0

@@ -7,6 +7,9 @@ import LetheTensor
 /// fine-tuning that pushes forget samples away from retained data, all on the masked weights.
 public struct WSSCL: UnlearningMethod {
     public var configuration: WSSCLConfiguration
+    /// Held-out data for `held-out-quantiles` pseudo-labels when the task has none (a federated client passes its
+    /// local test slice; centrally the task's validation split is used).
+    public var heldOutReference: HeldOutSamples?
     public var name: MethodName { .wssCL }
     public var configurationSummary: String {
         let c = configuration, s1 = c.stage1, s2 = c.stage2
