@@ -8,11 +8,17 @@ public struct ClientConfiguration: Sendable {
     /// Reported in Hello so operators can spot mixed versions.
     public var softwareVersion = "lethe-client/1"
     /// The WS-SCL reading run by the phases; each PhaseRequest overrides its stage's epochs and learning rate.
-    public var wsscl: WSSCLConfiguration = {
-        var configuration = WSSCLConfiguration()
-        configuration.stage2.retainRoundsFollowForget = true  // a holder's D_f is a fraction of the protocol's
+    /// The WSS-CL readings run for sample deletions (`wsscl`) and for class or whole-client deletions
+    /// (`wssclForClasses`): the method's per-kind defaults, with retain rounds as long as the forget rounds (a
+    /// holder's D_f is a fraction of the protocol's).
+    public var wsscl = ClientConfiguration.federated(.forSamples)
+    public var wssclForClasses = ClientConfiguration.federated(.forClasses)
+
+    static func federated(_ base: WSSCLConfiguration) -> WSSCLConfiguration {
+        var configuration = base
+        configuration.stage2.retainRoundsFollowForget = true
         return configuration
-    }()
+    }
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
     /// With noise requested, features are clipped to this L2 norm B first, so one sample moves the release by at most

@@ -16,6 +16,7 @@ extension ClientNode {
             job.ack.state = .recorded
             job.forgetPositions = selection.positions
             job.forgottenClass = selection.forgottenClass
+            if case .samples = request.scope {} else { job.kind = .wholeClass }
             state.deletedPositions.formUnion(selection.positions)
             log("deletion \(request.requestID): recorded \(selection.positions.count) local sample(s) to forget")
         case .failure(let refusal):

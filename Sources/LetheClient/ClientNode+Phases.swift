@@ -22,7 +22,7 @@ extension ClientNode {
         let job = try holderJob(request.requestID, state: state)
         guard let mask = job.mask else { throw ClientError.missingMask(request: request.requestID) }
         let model = try loadModel(state, version: request.modelVersion, for: "forgetting phase")
-        let method = wsscl(for: request)
+        let method = wsscl(for: request, kind: job.kind)
         var rng = SeededGenerator(seed: request.seed).derived(clientStream)
         try method.forgettingPhase(model, original: model.clone(), task: task(for: job, state: state), mask: mask,
                                    rng: &rng)
@@ -35,7 +35,7 @@ extension ClientNode {
         guard let mask = job.mask else { throw ClientError.missingMask(request: request.requestID) }
         guard let statistics = job.statistics else { throw ClientError.missingStatistics(request: request.requestID) }
         let model = try loadModel(state, version: request.modelVersion, for: "contrastive phase")
-        let method = wsscl(for: request)
+        let method = wsscl(for: request, kind: job.kind)
         var rng = SeededGenerator(seed: request.seed).derived(clientStream)
         try method.contrastivePhase(model, task: task(for: job, state: state), statistics: statistics, mask: mask,
                                     rng: &rng)
@@ -43,8 +43,8 @@ extension ClientNode {
     }
 
     /// The configured WSS-CL with the request's epochs and rate for the phase it runs.
-    func wsscl(for request: Lethe_V1_PhaseRequest) -> WSSCL {
-        var configuration = configuration.wsscl
+    func wsscl(for request: Lethe_V1_PhaseRequest, kind: ForgettingKind) -> WSSCL {
+        var configuration = kind == .samples ? configuration.wsscl : configuration.wssclForClasses
         configuration.stage1.epochs = Int(request.steps)
         configuration.stage1.learningRate = request.learningRate
         configuration.stage2.epochs = Int(request.steps)

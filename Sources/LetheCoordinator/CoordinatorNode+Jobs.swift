@@ -79,7 +79,7 @@ extension CoordinatorNode {
         }
         try store.updateRequestState(id: request.id, to: .running)
         job = UnlearningJob(record: record, request: request, participants: clients.aliveLabels, weights: weights,
-                            strategy: FederatedWSSCL(unlearning: configuration.federation.unlearning,
+                            strategy: FederatedWSSCL(unlearning: configuration.federation.unlearning.resolved(for: request.scope),
                                                      rule: configuration.federation.aggregation),
                             timeouts: configuration.federation.timeouts, checkpoint: checkpoint)
         jobReport = ActivityReport(name: "wss-cl", kind: "unlearning")

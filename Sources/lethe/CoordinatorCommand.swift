@@ -41,8 +41,10 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "File with the allowed client public keys (Z85), one per line.") var curveClientKeys: String?
     @Option(help: "Stop after this many deletion jobs (and the comparison runs); unset: serve until killed.")
     var stopAfterJobs: Int?
-    @Option(help: "WSS-CL stage-1 (KL forgetting) epochs on the forget holders (default: the method's).")
+    @Option(help: "WSS-CL stage-1 (KL forgetting) epochs on the forget holders, every deletion kind (default: per kind).")
     var forgettingEpochs: Int?
+    @Option(help: "WSS-CL stage-1 learning rate, for every deletion kind (default: the method's, per kind).")
+    var forgettingLearningRate: Float?
     @Option(help: "WSS-CL stage-2 (contrastive) epochs on the forget holders (default: the method's).")
     var contrastiveEpochs: Int?
     @Option(help: "Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).")
@@ -98,7 +100,14 @@ struct CoordinatorCommand: ParsableCommand {
         federation.training.seed = seed
         federation.aggregation = AggregationRule(parsing: aggregation) ?? .weightedMean
         federation.unlearning.saliencyEncoding = saliency == "top-k" ? .topK : .dense
-        if let forgettingEpochs { federation.unlearning.forgettingEpochs = forgettingEpochs }
+        if let forgettingEpochs {
+            federation.unlearning.forgettingEpochs = forgettingEpochs
+            federation.unlearning.classForgettingEpochs = forgettingEpochs
+        }
+        if let forgettingLearningRate {
+            federation.unlearning.forgettingLearningRate = forgettingLearningRate
+            federation.unlearning.classForgettingLearningRate = forgettingLearningRate
+        }
         if let contrastiveEpochs { federation.unlearning.contrastiveEpochs = contrastiveEpochs }
         federation.unlearning.privacy = epsilon.map { FederationConfiguration.Privacy(epsilon: $0) }
         return federation

@@ -78,10 +78,13 @@ struct UnlearnCommand: ParsableCommand {
         let spec = try ForgetSpec(parsing: forget)
         let overrides = try config.map(MethodCatalog.loadOverrides(path:))
         let grid = try sweep.map(SweepGrid.init(path:))
-        var methods = try MethodCatalog.parse(method).map { try MethodCatalog.make($0, overrides: overrides?[$0.rawValue]) }
+        let kind: ForgettingKind = if case .wholeClass = spec { .wholeClass } else { .samples }
+        var methods = try MethodCatalog.parse(method).map {
+            try MethodCatalog.make($0, overrides: overrides?[$0.rawValue], kind: kind)
+        }
         let validation = try Self.parseSeeds(validationSeeds, flag: "--validation-seeds")
         let testSeeds = try seedList()
-        let sweeper = try grid.map { try Sweep(grid: $0, validationSeeds: validation, testSeeds: testSeeds) }
+        let sweeper = try grid.map { try Sweep(grid: $0, validationSeeds: validation, testSeeds: testSeeds, kind: kind) }
         let original = try model.map(loadModel)
         let train = try FashionMNIST.load(split: .train, directory: data.directory)
         let test = try FashionMNIST.load(split: .test, directory: data.directory)
@@ -92,7 +95,7 @@ struct UnlearnCommand: ParsableCommand {
             reporter.finish()
             printSweep(points, chosen: chosen)
             if let json { try writeJSON(points, to: json + ".sweep.json") }
-            methods = [try MethodCatalog.make(grid.method, overrides: grid.overrides(at: chosen))]
+            methods = [try MethodCatalog.make(grid.method, overrides: grid.overrides(at: chosen), kind: kind)]
         }
         var outcomes: [ExperimentOutcome] = []
         for seed in testSeeds {

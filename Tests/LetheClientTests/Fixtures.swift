@@ -30,6 +30,9 @@ func testConfiguration(_ id: String) -> ClientConfiguration {
     configuration.wsscl.stage2.batchSize = 16
     configuration.wsscl.stage2.negativeCount = 32
     configuration.wsscl.stage2.retainBatchesPerRound = 2
+    configuration.wssclForClasses.stage1.batchSize = 16
+    configuration.wssclForClasses.stage2.batchSize = 16
+    configuration.wssclForClasses.stage2.negativeCount = 32
     return configuration
 }
 

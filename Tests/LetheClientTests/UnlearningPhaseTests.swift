@@ -106,8 +106,9 @@ func directModel() -> Sequential { Architecture.cnnSmall.build(seed: 7, classes:
         configuration.stage1.learningRate = 0.01
         let clientStream = "client-0".utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
         var rng = SeededGenerator(seed: 11).derived(clientStream)
-        try WSSCL(configuration: configuration).forgettingPhase(direct, original: direct.clone(),
-                                                                task: try directTask(node), mask: mask, rng: &rng)
+        var method = WSSCL(configuration: configuration)
+        method.heldOutReference = HeldOutSamples(dataset: node.data.test, positions: Array(0..<node.data.test.count))
+        try method.forgettingPhase(direct, original: direct.clone(), task: try directTask(node), mask: mask, rng: &rng)
         let base = initialParameters()
         let applied = zip(base, delta.scattered()).map { $0 + $1 }
         let expected = direct.parameters.values

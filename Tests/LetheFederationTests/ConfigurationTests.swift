@@ -6,7 +6,13 @@ import Testing
 @Suite struct ConfigurationTests {
     @Test func defaultsComeFromWSSCLAndRoundTripThroughJSON() throws {
         let configuration = FederationConfiguration()
-        #expect(configuration.unlearning.forgettingEpochs == WSSCLConfiguration().stage1.epochs)
+        #expect(configuration.unlearning.forgettingEpochs == WSSCLConfiguration.forSamples.stage1.epochs)
+        #expect(configuration.unlearning.forgettingLearningRate == WSSCLConfiguration.forSamples.stage1.learningRate)
+        #expect(configuration.unlearning.resolved(for: .wholeClass(3)).forgettingLearningRate
+                == WSSCLConfiguration.forClasses.stage1.learningRate)
+        #expect(configuration.unlearning.resolved(for: .wholeClient).forgettingEpochs
+                == WSSCLConfiguration.forClasses.stage1.epochs)
+        #expect(configuration.unlearning.resolved(for: .samples([1])) == configuration.unlearning)
         #expect(configuration.unlearning.contrastiveLearningRate == WSSCLConfiguration().stage2.learningRate)
         #expect(configuration.unlearning.maskFraction == WSSCLConfiguration().maskFraction)
         let data = try JSONEncoder().encode(configuration)

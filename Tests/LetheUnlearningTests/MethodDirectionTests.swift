@@ -132,4 +132,31 @@ enum SmallFashionMNIST {
         #expect(retrain.mia > original.mia + 5, "retrain \(retrain) vs original \(original)")
         #expect(retrain.ua > original.ua, "retrain \(retrain) vs original \(original)")
     }
+
+    /// The sample-deletion WSS-CL's stage 1 (held-out-quantile pseudo-labels) moves an overfit model's confidence
+    /// on random forget samples to what it has on unseen samples, and keeps the retained data.
+    @Test func sampleDeletionWSSCLMakesForgetSamplesLookUnseen() throws {
+        let train = SmallFashionMNIST.train
+        let pool = Array(0..<500)
+        let overfit = Architecture.cnnSmall.build(seed: 7)
+        var rng = SeededGenerator(seed: 7)
+        Trainer.train(overfit, on: train, positions: pool,
+                      recipe: TrainingRecipe(epochs: 15, batchSize: 32, learningRate: 0.05), rng: &rng)
+        let task = try UnlearningTask(train: train, forget: Array(pool[0..<60]), retain: Array(pool[60...]),
+                                      heldOut: SmallFashionMNIST.heldOut)
+        var wss = WSSCLConfiguration.forSamples
+        wss.stage1.batchSize = 16
+        wss.stage2.epochs = 0
+        let unlearned = try WSSCL(configuration: wss).unlearn(overfit, task: task, rng: &rng, progress: nil)
+        func confidence(_ model: Sequential, _ positions: [Int]) -> Double {
+            let p = Evaluator.evaluate(model, on: train, positions: positions).trueLabelProbabilities
+            return p.reduce(0) { $0 + Double($1) } / Double(p.count)
+        }
+        let unseen = confidence(overfit, task.heldOut)
+        let before = confidence(overfit, task.forget), after = confidence(unlearned, task.forget)
+        #expect(before > unseen + 0.05, "the fixture must overfit: forget \(before), held out \(unseen)")
+        #expect(abs(after - unseen) < 0.5 * abs(before - unseen), "forget \(before) → \(after), held out \(unseen)")
+        let retainedBefore = Evaluator.evaluate(overfit, on: train, positions: task.retain).accuracy
+        #expect(Evaluator.evaluate(unlearned, on: train, positions: task.retain).accuracy > retainedBefore - 10)
+    }
 }

@@ -40,9 +40,13 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         public var maskFraction = WSSCLConfiguration().maskFraction ?? 0.5
         /// For top-k reports: the fraction each holder marks (the same as the mask by default).
         public var reportFraction = WSSCLConfiguration().maskFraction ?? 0.5
-        /// Stage-1 (KL forgetting) epochs and learning rate, from `WSSCLConfiguration().stage1`.
-        public var forgettingEpochs = WSSCLConfiguration().stage1.epochs
-        public var forgettingLearningRate = WSSCLConfiguration().stage1.learningRate
+        /// Stage-1 (KL forgetting) epochs and learning rate of sample deletions, from
+        /// `WSSCLConfiguration.forSamples.stage1`.
+        public var forgettingEpochs = WSSCLConfiguration.forSamples.stage1.epochs
+        public var forgettingLearningRate = WSSCLConfiguration.forSamples.stage1.learningRate
+        /// The same for class and whole-client deletions, from `WSSCLConfiguration.forClasses.stage1`.
+        public var classForgettingEpochs = WSSCLConfiguration.forClasses.stage1.epochs
+        public var classForgettingLearningRate = WSSCLConfiguration.forClasses.stage1.learningRate
         /// Stage-2 (contrastive) epochs and learning rate, from `WSSCLConfiguration().stage2`.
         public var contrastiveEpochs = WSSCLConfiguration().stage2.epochs
         public var contrastiveLearningRate = WSSCLConfiguration().stage2.learningRate
@@ -51,6 +55,15 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         /// Seed of the job's phases (each phase adds its round number).
         public var seed: UInt64 = 7
         public init() {}
+
+        /// The settings a job for `scope` runs with: class and whole-client deletions take the class stage 1.
+        public func resolved(for scope: DeletionScope) -> Unlearning {
+            if case .samples = scope { return self }
+            var copy = self
+            copy.forgettingEpochs = classForgettingEpochs
+            copy.forgettingLearningRate = classForgettingLearningRate
+            return copy
+        }
     }
 
     public enum SaliencyEncoding: String, Codable, Sendable { case dense, topK = "top-k" }

@@ -13,8 +13,10 @@ public enum MethodCatalog {
         }
     }
 
-    /// The method `name` with its defaults changed by `overrides` (a JSON object of configuration keys).
-    public static func make(_ name: MethodName, overrides: Any? = nil) throws -> UnlearningMethod {
+    /// The method `name` with its defaults changed by `overrides` (a JSON object of configuration keys). `kind`
+    /// picks the defaults of methods that have one per kind of deletion (WSS-CL).
+    public static func make(_ name: MethodName, overrides: Any? = nil,
+                            kind: ForgettingKind = .samples) throws -> UnlearningMethod {
         func configured<C: Codable>(_ defaults: C) throws -> C {
             guard let overrides else { return defaults }
             return try ConfigurationOverride.apply(overrides, to: defaults, method: name.rawValue)
@@ -30,7 +32,7 @@ public enum MethodCatalog {
                 throw UnlearningError.invalidConfiguration(method: "salun", reason: "SalUn needs a maskFraction")
             }
             return RandomLabel(configuration: configuration)
-        case .wssCL: return WSSCL(configuration: try configured(WSSCLConfiguration()))
+        case .wssCL: return WSSCL(configuration: try configured(WSSCLConfiguration.defaults(for: kind)))
         case .gc: return GradientConstraint(configuration: try configured(GradientConstraint.Configuration()))
         }
     }

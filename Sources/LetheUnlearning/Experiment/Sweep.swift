@@ -22,8 +22,11 @@ public struct Sweep {
     public let grid: SweepGrid
     public let validationSeeds: [UInt64]
     public let testSeeds: [UInt64]
+    /// The deletion kind of the runs, for methods whose defaults depend on it.
+    public let kind: ForgettingKind
 
-    public init(grid: SweepGrid, validationSeeds: [UInt64] = [100, 101], testSeeds: [UInt64] = [1, 2, 3]) throws {
+    public init(grid: SweepGrid, validationSeeds: [UInt64] = [100, 101], testSeeds: [UInt64] = [1, 2, 3],
+                kind: ForgettingKind = .samples) throws {
         guard validationSeeds.count >= 2 else {
             throw UnlearningError.invalidConfiguration(method: "sweep", reason: "select on at least 2 validation seeds")
         }
@@ -33,6 +36,7 @@ public struct Sweep {
         self.grid = grid
         self.validationSeeds = validationSeeds
         self.testSeeds = testSeeds
+        self.kind = kind
     }
 
     /// Runs every point on the validation seeds; returns the points in grid order and the index of the winner.
@@ -40,7 +44,7 @@ public struct Sweep {
     public func select(setup: (UInt64) -> ExperimentSetup, train: ImageDataset, test: ImageDataset,
                        progress: PhaseProgress? = nil,
                        report: ((String) -> Void)? = nil) throws -> (points: [SweepPoint], chosen: Int) {
-        let methods = try grid.points.indices.map { try MethodCatalog.make(grid.method, overrides: grid.overrides(at: $0)) }
+        let methods = try grid.points.indices.map { try MethodCatalog.make(grid.method, overrides: grid.overrides(at: $0), kind: kind) }
         var outcomes: [ExperimentOutcome] = []
         for seed in validationSeeds {
             let experiment = try UnlearningExperiment(setup: setup(seed), train: train, test: test)
