@@ -17,17 +17,20 @@ import Testing
         let grid = try SweepGrid(object: [
             "method": "wss-cl", "base": ["stage2": ["epochs": 4]],
             "points": [["label": "default"],
-                       ["retainLoss": "distill", "stage2.retainBatchesPerRound": NSNull()],
+                       ["retainLoss": "distill", "stage2.retainBatchesPerRound": 11, "maskFraction": NSNull()],
                        ["repair.steps": 200, "repair.kind": "distill"]],
         ])
-        #expect(grid.points.map(\.label) == ["default", "retainLoss=distill, stage2.retainBatchesPerRound=<null>",
+        #expect(grid.points.map(\.label) == ["default", "maskFraction=<null>, retainLoss=distill, stage2.retainBatchesPerRound=11",
                                              "repair.kind=distill, repair.steps=200"])
         let configurations = try (0..<3).map {
             (try MethodCatalog.make(.wssCL, overrides: grid.overrides(at: $0)) as! WSSCL).configuration
         }
         #expect(configurations.allSatisfy { $0.stage2.epochs == 4 })
-        #expect(configurations[0].retainLoss == .crossEntropy && configurations[0].stage2.retainBatchesPerRound == 22)
-        #expect(configurations[1].retainLoss == .distill && configurations[1].stage2.retainBatchesPerRound == nil)
+        let defaults = WSSCLConfiguration.forSamples
+        #expect(configurations[0].retainLoss == .crossEntropy && configurations[0].maskFraction == defaults.maskFraction)
+        #expect(configurations[0].stage2.retainBatchesPerRound == defaults.stage2.retainBatchesPerRound)
+        #expect(configurations[1].retainLoss == .distill && configurations[1].stage2.retainBatchesPerRound == 11)
+        #expect(configurations[1].maskFraction == nil)
         #expect(configurations[2].repair?.steps == 200 && configurations[2].repair?.kind == .distill)
     }
 
