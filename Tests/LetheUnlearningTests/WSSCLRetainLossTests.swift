@@ -43,48 +43,47 @@ import Testing
                                     rng: &rng)
     }
 
-    /// With a zero contrastive rate and no weight decay, stage 2 is only its retain rounds: distilling the original
-    /// into itself leaves the weights where they were, while CE steps move them.
-    @Test func distilledRetainStepsKeepTheOriginal() throws {
+    /// Stage 2 alone with a zero contrastive rate and batches of 8: only retain rounds can move weights.
+    static func retainRoundsOnly() -> WSSCLConfiguration {
         var configuration = WSSCLConfiguration()
         configuration.maskFraction = nil
         configuration.stage1.epochs = 0
         configuration.stage2.epochs = 2
         configuration.stage2.learningRate = 0
         configuration.stage2.minimumLearningRate = 0
-        configuration.stage2.weightDecay = 0
-        configuration.stage2.retainBatchesPerRound = 3
         configuration.stage2.batchSize = 8
-        let task = try Self.task()
-        let original = Architecture.cnnSmall.build(seed: 3)
-        func run(_ loss: WSSCLConfiguration.RetainLoss) throws -> [Float] {
-            configuration.retainLoss = loss
-            var rng = SeededGenerator(seed: 1)
-            return try WSSCL(configuration: configuration).unlearn(original, task: task, rng: &rng, progress: nil)
-                .parameters.values
-        }
-        #expect(maxAbsoluteDifference(try run(.distill), original.parameters.values) < 1e-6)
-        #expect(maxAbsoluteDifference(try run(.crossEntropy), original.parameters.values) > 1e-6)
+        return configuration
     }
 
-    /// With the contrastive rate at 0 only retain steps move weights, so the retain round's length shows in them:
-    /// 8 forget samples in batches of 8 make one forget batch, so following the forget round means one retain batch.
+    /// `configuration` run from a fixed original on the small task; the resulting weights.
+    static func weights(after configuration: WSSCLConfiguration, from original: Sequential) throws -> [Float] {
+        var rng = SeededGenerator(seed: 1)
+        return try WSSCL(configuration: configuration).unlearn(original, task: task(), rng: &rng, progress: nil)
+            .parameters.values
+    }
+
+    /// Without weight decay, distilling the original into itself leaves the weights where they were, while CE steps
+    /// move them.
+    @Test func distilledRetainStepsKeepTheOriginal() throws {
+        var configuration = Self.retainRoundsOnly()
+        configuration.stage2.weightDecay = 0
+        configuration.stage2.retainBatchesPerRound = 3
+        let original = Architecture.cnnSmall.build(seed: 3)
+        configuration.retainLoss = .distill
+        #expect(maxAbsoluteDifference(try Self.weights(after: configuration, from: original), original.parameters.values) < 1e-6)
+        configuration.retainLoss = .crossEntropy
+        #expect(maxAbsoluteDifference(try Self.weights(after: configuration, from: original), original.parameters.values) > 1e-6)
+    }
+
+    /// The retain round's length shows in the weights: 8 forget samples in batches of 8 make one forget batch, so
+    /// following the forget round means one retain batch.
     @Test func retainRoundsCanFollowTheForgetRound() throws {
-        var configuration = WSSCLConfiguration()
-        configuration.maskFraction = nil
-        configuration.stage1.epochs = 0
-        configuration.stage2.epochs = 2
-        configuration.stage2.learningRate = 0
-        configuration.stage2.minimumLearningRate = 0
-        configuration.stage2.batchSize = 8
-        let task = try Self.task()
         let original = Architecture.cnnSmall.build(seed: 3)
         func run(batches: Int?, follow: Bool) throws -> [Float] {
+            var configuration = Self.retainRoundsOnly()
             configuration.stage2.retainBatchesPerRound = batches
             configuration.stage2.retainRoundsFollowForget = follow
-            var rng = SeededGenerator(seed: 1)
-            return try WSSCL(configuration: configuration).unlearn(original, task: task, rng: &rng, progress: nil)
-                .parameters.values
+            return try Self.weights(after: configuration, from: original)
         }
         let following = try run(batches: 3, follow: true)
         #expect(following == (try run(batches: 1, follow: false)))
