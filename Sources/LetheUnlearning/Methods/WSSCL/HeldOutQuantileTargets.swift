@@ -25,12 +25,12 @@ struct HeldOutQuantileTargets {
                 method: MethodName.wssCL.rawValue, reason: "held-out-quantile pseudo-labels need held-out data")
         }
         classCount = task.train.classCount
-        let heldOut = Self.probabilities(original, dataset: source.dataset, positions: source.positions,
+        let heldOut = Evaluator.evaluate(original, on: source.dataset, positions: source.positions,
                                          normalization: task.normalization, batchSize: batchSize)
         let forget = Self.probabilities(original, dataset: task.train, positions: task.forget,
                                         normalization: task.normalization, batchSize: batchSize)
         let matched = Self.quantileMatched(forget.map { $0.probabilities[Int($0.label)] },
-                                           reference: heldOut.map { $0.probabilities[Int($0.label)] })
+                                           reference: heldOut.trueLabelProbabilities)
         var rows: [Int: [Float]] = [:]
         for (index, sample) in forget.enumerated() {
             rows[task.forget[index]] = Self.target(sample.probabilities, label: Int(sample.label),
@@ -69,11 +69,11 @@ struct HeldOutQuantileTargets {
         return q
     }
 
+    /// Whole softmax rows (the `Evaluator` keeps only the true label's probability, all the held-out pass needs).
     static func probabilities(_ model: Sequential, dataset: ImageDataset, positions: [Int],
                               normalization: Normalization,
                               batchSize: Int) -> [(probabilities: [Float], label: Int32)] {
-        stride(from: 0, to: positions.count, by: batchSize).flatMap { start in
-            let slice = positions[start..<min(start + batchSize, positions.count)]
+        EpochOrder(ordered: positions, batchSize: batchSize).flatMap { slice in
             let (images, labels) = dataset.batch(slice, normalization: normalization)
             let p = model.logits(images).softmaxRows()
             let classes = p.shape[1]
