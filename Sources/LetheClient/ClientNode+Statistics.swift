@@ -7,14 +7,16 @@ import LetheWire
 /// Retained-feature statistics (ARCHITECTURE.md step 5, DECISIONS.md §10): per class n, Σh and Σh² of the
 /// penultimate features, optionally released with differential privacy.
 extension ClientNode {
-    /// PHASE_STATISTICS: the statistics of this client's retained data under the requested version. With
+    /// PHASE_STATISTICS: the statistics of this client's retained data (at most `statisticsRetainLimit` samples,
+    /// evenly spaced) under the requested version. With
     /// `noise_sigma` s > 0, every feature is first clipped to ‖h‖₂ ≤ B (`featureClipNorm`), then N(0, s²) is added
     /// to each count, N(0, (sB)²) to each coordinate of Σh and N(0, (sB²)²) to each coordinate of Σh²
     /// (`GaussianNoiseScales`: one Gaussian mechanism of sensitivity √3 on the rescaled release). The reply states
     /// the ε this buys at δ = `privacyDelta`, computed by the same calibration the coordinator used to pick s.
     func featureStats(_ request: Lethe_V1_PhaseRequest, state: ClientState) throws -> Lethe_V1_FeatureStats {
         let model = try loadModel(state, version: request.modelVersion, for: "statistics phase")
-        let retained = state.retainedPositions(count: data.train.count)
+        let retained = Self.evenlySpaced(state.retainedPositions(count: data.train.count),
+                                         limit: configuration.statisticsRetainLimit)
         let clip: Float? = request.noiseSigma > 0 ? configuration.featureClipNorm : nil
         var statistics = try FeatureStatistics.of(model, dataset: data.train, positions: retained, clipNorm: clip)
         var message = Lethe_V1_FeatureStats()

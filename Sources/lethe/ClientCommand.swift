@@ -35,6 +35,9 @@ struct ClientCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Verification measures RA on at most this many retained images (0: all).",
                                discussion: "An evenly spaced subset; 3,000 pins RA to about ±0.5 points."))
     var verificationRetainLimit = 3000
+    @Option(help: ArgumentHelp("The statistics phase describes at most this many retained images (0: all).",
+                               discussion: "An evenly spaced subset, its counts included."))
+    var statisticsRetainLimit = 3000
 
     func validate() throws {
         _ = try partitionSpec()
@@ -43,6 +46,7 @@ struct ClientCommand: ParsableCommand {
             throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
         }
         guard verificationRetainLimit >= 0 else { throw ValidationError("--verification-retain-limit must be ≥ 0") }
+        guard statisticsRetainLimit >= 0 else { throw ValidationError("--statistics-retain-limit must be ≥ 0") }
         guard maxMessageBytes > 1024, threads > 0 else {
             throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
         }
@@ -68,6 +72,7 @@ struct ClientCommand: ParsableCommand {
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
         configuration.verificationRetainLimit = verificationRetainLimit == 0 ? nil : verificationRetainLimit
+        configuration.statisticsRetainLimit = statisticsRetainLimit == 0 ? nil : statisticsRetainLimit
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
         var options = SocketOptions()
         options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)

@@ -33,6 +33,10 @@ struct UnlearnCommand: ParsableCommand {
                                    + "Avg. Gap then runs on --seeds (default 1,2,3 when sweeping)."))
     var sweep: String?
     @Option(help: "Validation seeds for --sweep, comma separated.") var validationSeeds = "100,101"
+    @Option(help: ArgumentHelp("With --sweep: only points whose mean time is at most this fraction of Retrain's may win.",
+                               discussion: "Issue 7's RTE bars as a selection rule, e.g. 0.2. Measure on an otherwise "
+                                   + "idle machine: the ratio uses Retrain's cached training time."))
+    var maxTimeRatio: Double?
     @Option(help: "Use a random subset of this many training images (quick runs).") var trainSubset: Int?
     @Option(help: "Use the first N test images.") var testSubset: Int?
     @Option(help: "Epochs of the original model and of Retrain.") var epochs = 10
@@ -49,6 +53,8 @@ struct UnlearnCommand: ParsableCommand {
         _ = try seedList()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         if let trainSubset, trainSubset < 100 { throw ValidationError("--train-subset must be at least 100") }
+        if let maxTimeRatio, !(maxTimeRatio > 0) { throw ValidationError("--max-time-ratio must be positive") }
+        if maxTimeRatio != nil, sweep == nil { throw ValidationError("--max-time-ratio needs --sweep") }
     }
 
     func seedList() throws -> [UInt64] {
@@ -84,7 +90,8 @@ struct UnlearnCommand: ParsableCommand {
         }
         let validation = try Self.parseSeeds(validationSeeds, flag: "--validation-seeds")
         let testSeeds = try seedList()
-        let sweeper = try grid.map { try Sweep(grid: $0, validationSeeds: validation, testSeeds: testSeeds, kind: kind) }
+        let sweeper = try grid.map { try Sweep(grid: $0, validationSeeds: validation, testSeeds: testSeeds, kind: kind,
+                                                    maxTimeRatio: maxTimeRatio) }
         let original = try model.map(loadModel)
         let train = try FashionMNIST.load(split: .train, directory: data.directory)
         let test = try FashionMNIST.load(split: .test, directory: data.directory)
@@ -95,6 +102,12 @@ struct UnlearnCommand: ParsableCommand {
             reporter.finish()
             printSweep(points, chosen: chosen)
             if let json { try writeJSON(points, to: json + ".sweep.json") }
+            guard let chosen else {
+                throw UnlearningError.invalidConfiguration(
+                    method: grid.method.rawValue,
+                    reason: String(format: "no sweep point's mean time is within %.2f of Retrain's; nothing runs on "
+                                   + "the test seeds", maxTimeRatio ?? 0))
+            }
             methods = [try MethodCatalog.make(grid.method, overrides: grid.overrides(at: chosen), kind: kind)]
         }
         var outcomes: [ExperimentOutcome] = []
@@ -119,14 +132,14 @@ struct UnlearnCommand: ParsableCommand {
         }
     }
 
-    func printSweep(_ points: [SweepPoint], chosen: Int) {
+    func printSweep(_ points: [SweepPoint], chosen: Int?) {
         print("sweep on validation seeds \(validationSeeds): mean Avg. Gap (per seed), time / Retrain's, "
               + "mean UA RA TA MIA")
         for (index, point) in points.enumerated() {
             let gaps = point.gaps.map { String(format: "%.2f", $0) }.joined(separator: ", ")
             let m = point.meanMetrics
             print(String(format: "%@ %6.2f  (%@)  %.2f  %.2f %.2f %.2f %.2f  %@", index == chosen ? "→" : " ",
-                         point.meanGap, gaps, point.meanSeconds / max(point.retrainSeconds, 1e-9), m.ua, m.ra, m.ta,
+                         point.meanGap, gaps, point.timeRatio, m.ua, m.ra, m.ta,
                          m.mia, point.label.isEmpty ? "base" : point.label))
         }
     }

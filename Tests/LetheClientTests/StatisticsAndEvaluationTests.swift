@@ -1,5 +1,5 @@
 import Foundation
-import LetheClient
+@testable import LetheClient
 import LetheData
 import LetheNN
 import LetheTensor
@@ -36,6 +36,25 @@ import Testing
                 #expect(abs(entry.sum[k] - direct.sums[c * d + k]) <= 1e-9 * max(1, abs(direct.sums[c * d + k])))
                 #expect(abs(entry.sumSquares[k] - direct.sumsOfSquares[c * d + k])
                         <= 1e-9 * max(1, abs(direct.sumsOfSquares[c * d + k])))
+            }
+        }
+    }
+
+    /// With a retain limit the release describes exactly the evenly spaced subset, its counts included.
+    @Test func aRetainLimitDescribesTheEvenlySpacedSubset() throws {
+        var configuration = testConfiguration("client-0")
+        configuration.statisticsRetainLimit = 20
+        let full = makeNode()
+        let limited = ClientNode(data: full.data, configuration: configuration)
+        let release = try #require(try stats(limited))
+        let subset = ClientNode.evenlySpaced(Array(0..<48), limit: 20)
+        let direct = try FeatureStatistics.of(directModel(), dataset: full.data.train, positions: subset)
+        #expect(release.classes.map(\.count).reduce(0, +) == 20)
+        for entry in release.classes {
+            let c = Int(entry.label), d = direct.dimension
+            #expect(Double(entry.count) == direct.counts[c])
+            for k in 0..<d {
+                #expect(abs(entry.sum[k] - direct.sums[c * d + k]) <= 1e-9 * max(1, abs(direct.sums[c * d + k])))
             }
         }
     }

@@ -13,6 +13,9 @@ public struct SweepPoint: Codable, Sendable {
     /// Mean seconds of Retrain on the same seeds, for the time ratio.
     public var retrainSeconds: Double
     public var configuration: String
+
+    /// Mean time of the point over mean time of Retrain on the same seeds (the sweep's RTE).
+    public var timeRatio: Double { meanSeconds / max(retrainSeconds, 1e-9) }
 }
 
 /// Hyperparameter selection as the protocol demands (ALGORITHMS.md, DECISIONS.md §13): every grid point runs on
@@ -24,9 +27,11 @@ public struct Sweep {
     public let testSeeds: [UInt64]
     /// The deletion kind of the runs, for methods whose defaults depend on it.
     public let kind: ForgettingKind
+    /// A time budget as a fraction of Retrain's wall time (issue 7's RTE bars): only points within it may win.
+    public let maxTimeRatio: Double?
 
     public init(grid: SweepGrid, validationSeeds: [UInt64] = [100, 101], testSeeds: [UInt64] = [1, 2, 3],
-                kind: ForgettingKind = .samples) throws {
+                kind: ForgettingKind = .samples, maxTimeRatio: Double? = nil) throws {
         guard validationSeeds.count >= 2 else {
             throw UnlearningError.invalidConfiguration(method: "sweep", reason: "select on at least 2 validation seeds")
         }
@@ -37,13 +42,22 @@ public struct Sweep {
         self.validationSeeds = validationSeeds
         self.testSeeds = testSeeds
         self.kind = kind
+        self.maxTimeRatio = maxTimeRatio
+    }
+
+    /// The winner: the smallest mean Avg. Gap among the points within `maxTimeRatio` (all points without a budget).
+    /// Nil when no point is within the budget: the caller says so rather than silently running an over-budget point.
+    public static func choose(_ points: [SweepPoint], maxTimeRatio: Double? = nil) -> Int? {
+        points.indices
+            .filter { maxTimeRatio == nil || points[$0].timeRatio <= maxTimeRatio! }
+            .min { points[$0].meanGap < points[$1].meanGap }
     }
 
     /// Runs every point on the validation seeds; returns the points in grid order and the index of the winner.
     /// `report` receives one line per point and seed as soon as it is measured.
     public func select(setup: (UInt64) -> ExperimentSetup, train: ImageDataset, test: ImageDataset,
                        progress: PhaseProgress? = nil,
-                       report: ((String) -> Void)? = nil) throws -> (points: [SweepPoint], chosen: Int) {
+                       report: ((String) -> Void)? = nil) throws -> (points: [SweepPoint], chosen: Int?) {
         let methods = try grid.points.indices.map { try MethodCatalog.make(grid.method, overrides: grid.overrides(at: $0), kind: kind) }
         var outcomes: [ExperimentOutcome] = []
         for seed in validationSeeds {
@@ -70,7 +84,6 @@ public struct Sweep {
                               retrainSeconds: outcomes.map(\.retrain.seconds).reduce(0, +) / Double(gaps.count),
                               configuration: methods[index].configurationSummary)
         }
-        let chosen = points.indices.min { points[$0].meanGap < points[$1].meanGap }!
-        return (points, chosen)
+        return (points, Self.choose(points, maxTimeRatio: maxTimeRatio))
     }
 }
