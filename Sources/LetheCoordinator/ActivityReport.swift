@@ -20,6 +20,9 @@ public struct ActivityReport: Codable, Equatable, Sendable {
     public var failure: String?
     /// Messages by direction and body kind since the previous report (the first report includes registration).
     public var messages: WireCensus?
+    /// For an original published from a checkpoint instead of trained (`LoadedOriginal`): that file; `seconds` is
+    /// then the training time recorded in it. Nil (and absent from the JSON) for everything trained or unlearned here.
+    public var loadedFrom: String?
 
     public init(name: String, kind: String) {
         self.name = name

@@ -36,11 +36,16 @@ public struct CoordinatorConfiguration: Sendable {
         case retrain(rounds: Int)
         /// FedAvg for `rounds` rounds starting from the original model (federated FT).
         case fineTune(rounds: Int)
+        /// Nothing is trained or published, but the model versions and wire round numbers of a `rounds`-round run
+        /// are used up, so the runs after it get the seeds they would get had it run (`lethe simulate` takes a
+        /// cached Retrain's place with it).
+        case skipped(rounds: Int)
 
         public var name: String {
             switch self {
             case .retrain: "retrain"
             case .fineTune: "ft"
+            case .skipped: "skipped"
             }
         }
     }

@@ -5,7 +5,9 @@ import LetheWire
 /// One FedAvg training run (the original model, or a comparison): its rounds, its report.
 struct TrainingRun {
     struct Plan: Equatable {
-        enum Start: Equatable { case current, initial, original }
+        /// Where the run's weights come from: the node's current model, `initialWeights`, the original, a
+        /// `LoadedOriginal` (no rounds: published as is), or nowhere (a skipped run: nothing trained or published).
+        enum Start: Equatable { case current, initial, original, loaded, skipped }
         var name: String
         var rounds: Int
         var start: Start
@@ -38,12 +40,18 @@ extension CoordinatorNode {
                 switch comparison {
                 case .retrain(let rounds): TrainingRun.Plan(name: "retrain", rounds: rounds, start: .initial)
                 case .fineTune(let rounds): TrainingRun.Plan(name: "ft", rounds: rounds, start: .original)
+                case .skipped(let rounds): TrainingRun.Plan(name: "skipped", rounds: rounds, start: .skipped)
                 }
             }
         }
     }
 
     private func startRun(_ plan: TrainingRun.Plan, now: Double) throws {
+        switch plan.start {
+        case .skipped: return skipRun(plan)
+        case .loaded: return try publishLoadedOriginal(plan, now: now)
+        default: break
+        }
         training = TrainingRun(plan: plan, report: ActivityReport(name: plan.name, kind: "training"), startedAt: now)
         if plan.start != .current {
             weights = plan.start == .initial ? initialWeights : (originalWeights ?? weights)
@@ -106,7 +114,7 @@ extension CoordinatorNode {
         }
     }
 
-    private func broadcastModel(phaseKey: String) {
+    func broadcastModel(phaseKey: String) {
         var sent = 0
         for body in ModelWeightsWire.bodies(version: modelVersion, weights: weights, maxElements: maxElements) {
             for client in clients.alive.keys.sorted() { sent += send(body, to: client, jobID: "train", round: 0) }
@@ -115,15 +123,20 @@ extension CoordinatorNode {
         training?.report.phaseBytes["\(phaseKey).sent", default: 0] += UInt64(sent)
     }
 
-    private func finishRun() throws {
+    /// Publishes the run's model (with its wall seconds as `train_seconds`, which `--initial-model` reads back)
+    /// and reports it. A loaded original reports the seconds its checkpoint recorded instead.
+    func finishRun() throws {
         guard var run = training else { return }
-        let (path, sha) = try archive.publish(version: modelVersion, weights: weights,
-                                              metadata: ["origin": "fedavg \(run.plan.name)"])
-        try store.recordModelVersion(ModelVersionRecord(version: modelVersion, sha256: sha, path: path,
-                                                        origin: "fedavg \(run.plan.name), \(run.completed) rounds",
+        let loaded = run.plan.start == .loaded ? loadedOriginal : nil
+        run.report.seconds = loaded?.trainSeconds ?? (clock.now() - run.startedAt)
+        run.report.loadedFrom = loaded?.source
+        let origin = loaded.map { "fedavg \(run.plan.name), loaded from \($0.source)" }
+            ?? "fedavg \(run.plan.name), \(run.completed) rounds"
+        let (path, sha) = try archive.publish(version: modelVersion, weights: weights, metadata: [
+            "origin": loaded == nil ? "fedavg \(run.plan.name)" : origin, "train_seconds": "\(run.report.seconds)"])
+        try store.recordModelVersion(ModelVersionRecord(version: modelVersion, sha256: sha, path: path, origin: origin,
                                                         createdAt: clock.date()))
         if run.plan.name == "original" { originalWeights = weights }
-        run.report.seconds = clock.now() - run.startedAt
         run.report.modelVersion = modelVersion
         run.report.modelPath = path
         log("training \(run.plan.name): published model v\(modelVersion) (\(String(format: "%.1f", run.report.seconds)) s)")

@@ -23,6 +23,8 @@ public final class CoordinatorNode: @unchecked Sendable {
     var weights: [Float]
     let initialWeights: [Float]
     var originalWeights: [Float]?
+    /// The original to publish instead of training it, if any (used only when the store holds no model yet).
+    let loadedOriginal: LoadedOriginal?
     var training: TrainingRun?
     var job: UnlearningJob?
     var jobReport: ActivityReport?
@@ -47,9 +49,10 @@ public final class CoordinatorNode: @unchecked Sendable {
     public internal(set) var isFinished = false
 
     /// A node starting from `initialWeights` (model version 0) unless the store already holds a published model,
-    /// in which case it resumes from it and from the store's unfinished jobs and unprocessed requests.
+    /// in which case it resumes from it and from the store's unfinished jobs and unprocessed requests. With
+    /// `loadedOriginal`, a node with an empty store publishes those weights as the original instead of training.
     public init(transport: any MessageTransport, store: any JobStore, configuration: CoordinatorConfiguration,
-                initialWeights: [Float], clock: any NodeClock = SystemNodeClock(),
+                initialWeights: [Float], loadedOriginal: LoadedOriginal? = nil, clock: any NodeClock = SystemNodeClock(),
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         do { try configuration.federation.validate() } catch {
             throw CoordinatorError.configuration("\(error)")
@@ -62,6 +65,11 @@ public final class CoordinatorNode: @unchecked Sendable {
         self.log = log
         self.initialWeights = initialWeights
         self.weights = initialWeights
+        if let loadedOriginal, loadedOriginal.weights.count != initialWeights.count {
+            throw CoordinatorError.configuration("the initial model \(loadedOriginal.source) holds "
+                + "\(loadedOriginal.weights.count) weights, the model has \(initialWeights.count)")
+        }
+        self.loadedOriginal = loadedOriginal
         try restoreState()
     }
 
@@ -99,6 +107,9 @@ public final class CoordinatorNode: @unchecked Sendable {
                 modelVersion = latest.version
                 originalWeights = weights
                 log("resuming from published model v\(latest.version) (\(latest.origin))")
+                if let loadedOriginal { log("ignoring the initial model \(loadedOriginal.source): resuming instead") }
+            } else if loadedOriginal != nil {
+                pendingRuns = [.init(name: "original", rounds: configuration.federation.training.rounds, start: .loaded)]
             } else if configuration.federation.training.rounds > 0 {
                 pendingRuns = [.init(name: "original", rounds: configuration.federation.training.rounds, start: .current)]
             } else {

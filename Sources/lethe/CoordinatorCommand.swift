@@ -6,8 +6,9 @@ import LetheLedger
 import LetheNN
 import LetheTransport
 
-/// `lethe coordinator`: the federation's server. Trains the federated model, then serves deletion requests until
-/// stopped; every published version lands in `--output` with its SHA-256 in the job store.
+/// `lethe coordinator`: the federation's server. Trains the federated model (or publishes `--initial-model`), then
+/// serves deletion requests until stopped; every published version lands in `--output` with its SHA-256 in the job
+/// store.
 struct CoordinatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
@@ -47,8 +48,17 @@ struct CoordinatorCommand: ParsableCommand {
     var forgettingLearningRate: Float?
     @Option(help: "WSS-CL stage-2 (contrastive) epochs on the forget holders (default: the method's).")
     var contrastiveEpochs: Int?
-    @Option(help: "Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).")
+    @Option(help: ArgumentHelp("Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).",
+                               discussion: "skip:N trains nothing but uses up the model versions and round seeds of "
+                                   + "an N-round run, so the runs after it train as if it had run (lethe simulate "
+                                   + "puts it in a cached Retrain's place)."))
     var comparisons = ""
+    @Option(help: ArgumentHelp(
+        "A cnn-small safetensors checkpoint to publish as the original model instead of training it.",
+        discussion: "Published as activity 'original' at the version --rounds FedAvg rounds would reach, with the "
+            + "seconds of its metadata key train_seconds (0 if absent) as its time and loadedFrom set in "
+            + "activities.json. Used by lethe simulate --cache-dir. Ignored when the ledger already holds a model."))
+    var initialModel: String?
 
     func validate() throws {
         guard AggregationRule(parsing: aggregation) != nil else {
@@ -72,6 +82,7 @@ struct CoordinatorCommand: ParsableCommand {
 
     func run() throws {
         let model = Architecture.cnnSmall.build(seed: seed)
+        let loaded = try initialModel.map(Self.loadOriginal)
         var settings = CoordinatorConfiguration(outputDirectory: URL(fileURLWithPath: output),
                                                 layout: model.parameters.entries)
         settings.federation = federationConfiguration()
@@ -87,10 +98,26 @@ struct CoordinatorCommand: ParsableCommand {
         let store: JobStore = ledger == "memory" ? InMemoryJobStore()
             : try Ledger(path: ledger ?? URL(fileURLWithPath: output).appendingPathComponent("ledger.sqlite").path)
         let node = try CoordinatorNode(transport: transport, store: store, configuration: settings,
-                                       initialWeights: model.parameters.values, log: { log("coordinator: \($0)") })
+                                       initialWeights: model.parameters.values, loadedOriginal: loaded,
+                                       log: { log("coordinator: \($0)") })
         try node.run()
         node.writeCensus()
         transport.close()
+    }
+
+    /// `--initial-model`: the checkpoint's weights, checked against cnn-small (every tensor's name and shape,
+    /// finite values) before anything starts, and its `train_seconds`.
+    static func loadOriginal(_ path: String) throws -> LoadedOriginal {
+        let model = Architecture.cnnSmall.build(seed: 0)
+        do {
+            let metadata = try Safetensors.load(into: model.parameters, from: URL(fileURLWithPath: path),
+                                                expectedArchitecture: model.architecture)
+            let seconds = metadata["train_seconds"].flatMap(Double.init) ?? 0
+            return LoadedOriginal(weights: model.parameters.values, trainSeconds: seconds, source: path)
+        } catch let error as CheckpointError {
+            throw CoordinatorError.configuration("--initial-model: \(error); it must be a cnn-small safetensors "
+                + "checkpoint (from lethe train --output, or a coordinator's model-vN.safetensors)")
+        }
     }
 
     func federationConfiguration() -> FederationConfiguration {
@@ -125,17 +152,18 @@ struct CoordinatorCommand: ParsableCommand {
     }
 }
 
-/// `retrain:5,ft:2` → comparison runs.
+/// `retrain:5,ft:2` (or `skip:5,ft:2`) → comparison runs.
 func parseComparisons(_ text: String) throws -> [CoordinatorConfiguration.Comparison] {
     try text.split(separator: ",").map { item in
         let parts = item.split(separator: ":")
         guard parts.count == 2, let rounds = Int(parts[1]), rounds >= 1 else {
-            throw ValidationError("--comparisons: '\(item)' is not retrain:N or ft:N")
+            throw ValidationError("--comparisons: '\(item)' is not retrain:N, ft:N or skip:N")
         }
         switch parts[0] {
         case "retrain": return .retrain(rounds: rounds)
         case "ft": return .fineTune(rounds: rounds)
-        default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain or ft")
+        case "skip": return .skipped(rounds: rounds)
+        default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain, ft or skip")
         }
     }
 }

@@ -24,7 +24,10 @@ struct SimulateCommand: ParsableCommand {
             Retrain (the original's rounds and local epochs from scratch without the forget data) and federated FT \
             (--ft-rounds from the original). Every published version is then evaluated here: UA on the deleted \
             samples, RA on all clients' retained data, TA on the clients' test slices, MIA as the protocol computes \
-            it. Node logs are in the run folder; the coordinator's progress is shown live.
+            it. Node logs are in the run folder; the coordinator's progress is shown live. With --cache-dir the \
+            federated original and Retrain are trained once and taken from the cache on later runs with the same \
+            settings (marked "(cached)" in the JSON's configuration and in a line under the table); --skip-ft leaves \
+            FT out.
             """
     )
 
@@ -63,6 +66,17 @@ struct SimulateCommand: ParsableCommand {
     var runDir: String?
     @Option(help: "Write the results (a ResultsDocument plus per-phase bytes and times) as JSON to this path.")
     var json: String?
+    @Option(help: ArgumentHelp("Folder that keeps the federated original and Retrain between runs (default: none).",
+                               discussion: "Both are deterministic given the seed and the configuration. A miss runs "
+                                   + "as without the flag, then stores both models with their training seconds, under "
+                                   + "names derived from everything that determines them (seed, clients, partition, "
+                                   + "per-client train and test limits, rounds, local epochs, the FedAvg optimiser "
+                                   + "settings; for Retrain also the deletion). A hit publishes the cached original "
+                                   + "(coordinator --initial-model) and evaluates the cached Retrain instead of training "
+                                   + "them; the report says which rows came from the cache and uses the cached seconds "
+                                   + "for the time ratio. The two are looked up separately."))
+    var cacheDir: String?
+    @Flag(help: "Leave federated FT out: no ft row in the table or the JSON.") var skipFt = false
     @Flag(help: "Also show every client's log lines (they always go to the run folder).") var verbose = false
     @Option(help: "Give up (and stop every node) after this many seconds.") var timeout = 3600.0
 
@@ -146,8 +160,22 @@ struct SimulateCommand: ParsableCommand {
         let stage1 = forgettingEpochs
             ?? (scenario == .ids ? FederationConfiguration().unlearning.forgettingEpochs
                                  : Self.holderForgettingEpochs(forgetPerHolder: forgetPerHolder))
+        let nodeSettings = ["--rounds", "\(rounds)", "--local-epochs", "\(localEpochs)", "--seed", "\(seed)",
+                            "--saliency", saliency, "--forgetting-epochs", "\(stage1)", "--contrastive-epochs", "\(stage2)"]
+        let cache = try cacheDir.map {
+            SimulationCache(directory: URL(fileURLWithPath: $0),
+                            key: try runKey(coordinatorSettings: nodeSettings, trainPerClient: perClient,
+                                            testPerClient: testPerClient),
+                            scenario: self.scenario, forgetIDs: plan.forget.map { train.ids[$0] })
+        }
+        let cachedOriginal = try cache.flatMap { try $0.load($0.original) }
+        let cachedRetrain = try cache.flatMap { try $0.load($0.retrain) }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         log("run folder \(folder.path)")
+        if let cache {
+            log("cache: original \(cachedOriginal == nil ? "missing" : "found"), retrain "
+                + "\(cachedRetrain == nil ? "missing" : "found") (\(cache.original.url.path), \(cache.retrain.url.path))")
+        }
         log("\(clients) client(s) × \(shares.map(\.count).min() ?? 0)…\(shares.map(\.count).max() ?? 0) training "
             + "images (\(partition)), \(testPositions.count) test images; deleting \(plan.describe); "
             + "FedAvg \(rounds) round(s) × \(localEpochs) local epoch(s), FT \(ftRounds) round(s), WSS-CL stage 1 "
@@ -181,11 +209,11 @@ struct SimulateCommand: ParsableCommand {
             interrupts.forEach { $0.cancel() }
         }
 
-        let coordinatorArguments = ["coordinator", "--bind", endpoint, "--expected-clients", ids.joined(separator: ","),
-                                    "--output", coordinatorFolder.path, "--rounds", "\(rounds)",
-                                    "--local-epochs", "\(localEpochs)", "--seed", "\(seed)", "--stop-after-jobs", "1",
-                                    "--comparisons", "retrain:\(rounds),ft:\(ftRounds)", "--saliency", saliency,
-                                    "--forgetting-epochs", "\(stage1)", "--contrastive-epochs", "\(stage2)"]
+        var coordinatorArguments = ["coordinator", "--bind", endpoint, "--expected-clients", ids.joined(separator: ","),
+                                    "--output", coordinatorFolder.path, "--stop-after-jobs", "1"] + nodeSettings
+        let comparisons = comparisonList(retrainCached: cachedRetrain != nil)
+        if !comparisons.isEmpty { coordinatorArguments += ["--comparisons", comparisons] }
+        if let cachedOriginal { coordinatorArguments += ["--initial-model", cachedOriginal.url.path] }
         let coordinator = try nodes.start("coordinator", arguments: coordinatorArguments, echo: true)
         var clientNodes: [SimulationNodes.Node] = []
         for (index, id) in ids.enumerated() {
@@ -247,30 +275,32 @@ struct SimulateCommand: ParsableCommand {
             if let failure = found.failure { throw SimulationError.node("\(name) failed: \(failure)") }
             return found
         }
-        let runs = try ["original", "retrain", "wss-cl", "ft"].map(report)
+        let names = ["original"] + (cachedRetrain == nil ? ["retrain"] : []) + ["wss-cl"] + (skipFt ? [] : ["ft"])
+        var runs = try names.map(report)
+        if let cachedRetrain { runs.insert(cachedRetrain.report(name: "retrain"), at: 1) }
         let task = try UnlearningTask(train: train, forget: plan.forget, retain: retained)
         let testSet = test.subset(testPositions)
         let evaluation: EvaluationData
         if case .wholeClass(let label) = scenario { evaluation = .excludingClass(label, from: testSet) }
         else { evaluation = EvaluationData(test: testSet) }
         var metrics: [String: UnlearningMetrics] = [:]
+        var weights: [String: [Float]] = [:]
         for run in runs {
-            guard let path = run.modelPath else { throw SimulationError.node("\(run.name) published no model file") }
             let model = Architecture.cnnSmall.build(seed: 0)
-            let weights = try ModelArchive(directory: coordinatorFolder, layout: model.parameters.entries).load(path: path)
-            guard weights.count == model.parameters.values.count else {
-                throw SimulationError.node("\(path) holds \(weights.count) weights, cnn-small has \(model.parameters.values.count)")
-            }
-            model.parameters.values = weights
+            model.parameters.values = run.name == "retrain" && cachedRetrain != nil
+                ? cachedRetrain!.weights : try publishedWeights(run, folder: coordinatorFolder)
+            weights[run.name] = model.parameters.values
             metrics[run.name] = try UnlearningEvaluator.evaluate(model, task: task, data: evaluation)
         }
-        let retrain = runs[1], reference = metrics["retrain"]!
+        let retrain = runs[1], job = runs[2], reference = metrics["retrain"]!
+        if let cache { try storeTrained(in: cache, runs: Array(runs.prefix(2)), weights: weights) }
         let rows = runs.map { run in
             let m = metrics[run.name]!
             return ResultRow(method: run.name, ua: m.ua, ra: m.ra, ta: m.ta, mia: m.mia, seconds: run.seconds,
                              avgGap: run.name == "retrain" ? nil : m.averageGap(to: reference),
                              rte: run.name == "original" ? nil : run.seconds / max(retrain.seconds, 1e-9),
-                             configuration: configurationText(run, stage1: stage1, stage2: stage2))
+                             configuration: configurationText(run, stage1: stage1, stage2: stage2)
+                                 + (run.loadedFrom == nil ? "" : " (cached)"))
         }
         let document = ResultsDocument(forget: plan.description(count: plan.forget.count), clients: clients,
                                        seeds: [seed], results: rows)
@@ -278,9 +308,11 @@ struct SimulateCommand: ParsableCommand {
             WireCensus.self, from: Data(contentsOf: coordinatorFolder.appendingPathComponent("wire-census.json")))
         let wall = Date().timeIntervalSince(started)
         print(ResultsTable.render(document))
-        print(phaseTable(runs[2]))
-        print(String(format: "unlearning job %.1f s = %.1f %% of federated Retrain's %.1f s; FT %.1f s",
-                     runs[2].seconds, 100 * runs[2].seconds / max(retrain.seconds, 1e-9), retrain.seconds, runs[3].seconds))
+        print(phaseTable(job))
+        print(String(format: "unlearning job %.1f s = %.1f %% of federated Retrain's %.1f s", job.seconds,
+                     100 * job.seconds / max(retrain.seconds, 1e-9), retrain.seconds)
+              + (runs.first { $0.name == "ft" }.map { String(format: "; FT %.1f s", $0.seconds) } ?? ""))
+        if let cache { print(cacheSummary(cache, original: runs[0], retrain: retrain)) }
         if let census { print(censusSummary(census)) }
         let peakText = peaks.keys.sorted().map { String(format: "%@ %.0f", $0, peaks[$0]!) }.joined(separator: ", ")
         print(String(format: "wall time %.1f s on %d core(s), %d node processes × %d BLAS thread(s); peak memory "
@@ -292,8 +324,9 @@ struct SimulateCommand: ParsableCommand {
                 wallSeconds: wall, cores: cores, threadsPerNode: threadsPerNode, transport: transport,
                 scenario: self.scenario, trainPerClient: shares.map(\.count), testImages: testPositions.count,
                 rounds: rounds, localEpochs: localEpochs, ftRounds: ftRounds, forgettingEpochs: stage1,
-                contrastiveEpochs: stage2, jobToRetrainTime: runs[2].seconds / max(retrain.seconds, 1e-9),
-                activities: activities, wireCensus: census, peakResidentMiB: peaks, runFolder: folder.path))
+                contrastiveEpochs: stage2, jobToRetrainTime: job.seconds / max(retrain.seconds, 1e-9),
+                activities: activities, wireCensus: census, peakResidentMiB: peaks, runFolder: folder.path,
+                cache: cache.map { cacheDetails($0, original: runs[0], retrain: retrain) }))
             try writeJSON(output, to: json)
         }
     }
@@ -309,43 +342,6 @@ struct SimulateCommand: ParsableCommand {
         case "ft": "FedAvg \(ftRounds) rounds from the original"
         default: "federated WSS-CL: saliency \(saliency), stage 1 \(stage1) epoch(s), stage 2 \(stage2) epoch(s)"
         }
-    }
-
-    /// The unlearning job's phases: seconds, bytes sent and received.
-    func phaseTable(_ job: ActivityReport) -> String {
-        let phases = Set(job.phaseSeconds.keys).union(job.phaseBytes.keys.map { String($0.split(separator: ".")[0]) })
-        let order = ["requested", "saliency", "mask", "forgetting", "statistics", "contrastive", "verification"]
-        let sorted = phases.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
-        func line(_ name: String, _ seconds: Double, _ sent: UInt64, _ received: UInt64) -> String {
-            name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + [String(format: "%.2f", seconds), bytesText(sent), bytesText(received)].map {
-                    String(repeating: " ", count: max(0, 12 - $0.count)) + $0
-                }.joined()
-        }
-        var lines = ["wss-cl job    " + ["seconds", "sent", "received"].map {
-            String(repeating: " ", count: 12 - $0.count) + $0
-        }.joined()]
-        for phase in sorted {
-            lines.append(line(phase, job.phaseSeconds[phase] ?? 0, job.phaseBytes["\(phase).sent"] ?? 0,
-                              job.phaseBytes["\(phase).received"] ?? 0))
-        }
-        lines.append(line("total", job.seconds, job.bytesSent, job.bytesReceived))
-        return lines.joined(separator: "\n")
-    }
-
-    func censusSummary(_ census: WireCensus) -> String {
-        let parts = census.kinds.keys.sorted().map { key in
-            let t = census.kinds[key]!
-            return "\(key) \(t.messages)×/\(bytesText(t.bytes))"
-        }
-        return "wire census (coordinator socket, both directions): " + parts.joined(separator: ", ")
-    }
-
-    func bytesText(_ bytes: UInt64) -> String {
-        let b = Double(bytes)
-        if b >= 1_048_576 { return String(format: "%.2f MiB", b / 1_048_576) }
-        if b >= 1024 { return String(format: "%.1f KiB", b / 1024) }
-        return "\(bytes) B"
     }
 
     /// The deletion: which training positions it names, and the request that names them.
@@ -388,41 +384,5 @@ struct SimulateCommand: ParsableCommand {
             return DeletionPlan(forget: shares[index].sorted(), target: "client-\(index)", scope: .wholeClient,
                                 kindName: "client", describe: "all of client-\(index) (\(shares[index].count) samples)")
         }
-    }
-}
-
-/// `--json`: the `ResultsDocument` keys at the top level, plus the simulation's own figures under "simulation".
-struct SimulationDocument: Encodable {
-    var results: ResultsDocument
-    var simulation: Details
-
-    struct Details: Encodable {
-        var wallSeconds: Double
-        var cores: Int
-        var threadsPerNode: Int
-        var transport: String
-        var scenario: String
-        var trainPerClient: [Int]
-        var testImages: Int
-        var rounds: Int
-        var localEpochs: Int
-        var ftRounds: Int
-        var forgettingEpochs: Int
-        var contrastiveEpochs: Int
-        /// The unlearning job's wall time over federated Retrain's.
-        var jobToRetrainTime: Double
-        /// The coordinator's activities: seconds and bytes per phase (training rounds as round-N).
-        var activities: [ActivityReport]
-        var wireCensus: WireCensus?
-        var peakResidentMiB: [String: Double]
-        var runFolder: String
-    }
-
-    enum Keys: String, CodingKey { case simulation }
-
-    func encode(to encoder: any Encoder) throws {
-        try results.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(simulation, forKey: .simulation)
     }
 }

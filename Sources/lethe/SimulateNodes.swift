@@ -147,12 +147,17 @@ enum SimulationError: Error, CustomStringConvertible {
     case setup(String)
     case node(String)
     case timeout(String)
+    /// A file in --cache-dir that cannot be used as the model it is named after.
+    case cache(path: String, reason: String)
 
     var description: String {
         switch self {
         case .setup(let detail): "simulation set-up failed: \(detail)"
         case .node(let detail): "a node failed: \(detail)"
         case .timeout(let detail): "timed out: \(detail)"
+        case .cache(let path, let reason):
+            "the cached model \(path) cannot be used: \(reason). Delete it (rm '\(path)') and run again: it will be "
+                + "trained and stored anew"
         }
     }
 }

@@ -80,6 +80,20 @@ struct LetheProcess {
         #expect(help.status == 0 && help.output.contains("analytic Gaussian mechanism"), "\(help.output)")
     }
 
+    /// `--initial-model` is checked against cnn-small before the coordinator binds or writes anything.
+    @Test func coordinatorRefusesAnInitialModelThatIsNotCnnSmall() throws {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let model = scratch.appendingPathComponent("not-a-model.safetensors")
+        try Data("this is not a checkpoint at all".utf8).write(to: model)
+        let output = scratch.appendingPathComponent("coordinator")
+        try expectFailure(["coordinator", "--initial-model", model.path, "--output", output.path, "--ledger", "memory"],
+                          mentions: "--initial-model: checkpoint \(model.path) is not valid safetensors")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        try expectFailure(["coordinator", "--comparisons", "skip:0"], mentions: "is not retrain:N, ft:N or skip:N")
+        let help = try LetheProcess.run(["simulate", "--help"])
+        #expect(help.output.contains("--cache-dir") && help.output.contains("--skip-ft"), "\(help.output)")
+    }
+
     @Test func helpDocumentsEveryCommand() throws {
         for command in ["train", "evaluate", "unlearn", "bench engine", "bench wire"] {
             let result = try LetheProcess.run(command.split(separator: " ").map(String.init) + ["--help"])

@@ -51,7 +51,7 @@ import Testing
         let subset = ClientNode.evenlySpaced(Array(0..<48), limit: 20)
         let direct = try FeatureStatistics.of(directModel(), dataset: full.data.train, positions: subset)
         #expect(release.classes.map(\.count).reduce(0, +) == 20)
-        for entry in release.classes {
+        for entry in try WireFeatureStatistics(featureDim: release.featureDim, wireClasses: release.classes).classes {
             let c = Int(entry.label), d = direct.dimension
             #expect(Double(entry.count) == direct.counts[c])
             let expected = Array(direct.sums[(c * d)..<((c + 1) * d)])

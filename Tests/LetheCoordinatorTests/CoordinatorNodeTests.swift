@@ -15,9 +15,15 @@ final class Harness {
     var node: CoordinatorNode!
     var clients: [FakeClient] = []
     let lines = LogLines()
+    let loadedOriginal: LoadedOriginal?
+    let comparisons: [CoordinatorConfiguration.Comparison]
 
-    init(store: any JobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1) throws {
+    init(store: any JobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1,
+         loadedOriginal: LoadedOriginal? = nil,
+         comparisons: [CoordinatorConfiguration.Comparison] = [.retrain(rounds: 1)]) throws {
         self.store = store
+        self.loadedOriginal = loadedOriginal
+        self.comparisons = comparisons
         self.output = output ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("lethe-coordinator-\(UUID().uuidString)")
         try startNode(stopAfterJobs: stopAfterJobs)
@@ -32,12 +38,13 @@ final class Harness {
         configuration.expectedClients = ["c0", "c1", "c2"]
         configuration.quorumToStart = 3
         configuration.stopAfterJobs = stopAfterJobs
-        configuration.comparisons = [.retrain(rounds: 1)]
+        configuration.comparisons = comparisons
         configuration.limits.maxMessageBytes = 64 << 10
         let transport = try network.bind("coordinator")
         let lines = self.lines
         node = try CoordinatorNode(transport: transport, store: store, configuration: configuration,
-                                   initialWeights: [Float](repeating: 0, count: 8), clock: clock,
+                                   initialWeights: [Float](repeating: 0, count: 8), loadedOriginal: loadedOriginal,
+                                   clock: clock,
                                    log: { lines.append($0) })
     }
 
