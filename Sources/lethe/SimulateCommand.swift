@@ -47,11 +47,13 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Local epochs per round.") var localEpochs = 2
     @Option(help: "FedAvg rounds of federated FT from the original model.") var ftRounds = 2
     @Option(help: ArgumentHelp("WSS-CL stage-1 (KL forgetting) epochs on the forget holders.",
-                               discussion: "Default: the method's default (1) for sample ids; for a class or a "
+                               discussion: "Default: the federation's sample default (5) for sample ids; for a class or a "
                                    + "whole client about 40 forget batches per holder, ceil(5,120 / the largest "
                                    + "holder's forget count) clamped to 1…10 (measured at 4 × 3,000 images, class 3: "
                                    + "1 epoch of 3 batches left UA at 45 %, 10 epochs reached 100 %)."))
     var forgettingEpochs: Int?
+    @Option(help: "WSS-CL stage-1 learning rate on the forget holders (default: the method's, per deletion kind).")
+    var forgettingLearningRate: Float?
     @Option(help: ArgumentHelp("WSS-CL stage-2 (contrastive) epochs on the forget holders.",
                                discussion: "Default: proportionate to the data, round(8 × training images per client "
                                    + "/ 54,000) clamped to 1…8 (at least 2 for a class or a whole client); the "
@@ -123,6 +125,9 @@ struct SimulateCommand: ParsableCommand {
         if let trainPerClient, trainPerClient < 20 { throw ValidationError("--train-per-client must be at least 20") }
         if let testSubset, testSubset < clients { throw ValidationError("--test-subset must be at least --clients") }
         if let e = forgettingEpochs, e < 1 { throw ValidationError("--forgetting-epochs must be at least 1") }
+        if let r = forgettingLearningRate, !(r > 0) {
+            throw ValidationError("--forgetting-learning-rate must be positive")
+        }
         if let e = contrastiveEpochs, e < 1 { throw ValidationError("--contrastive-epochs must be at least 1") }
         guard ["dense", "top-k"].contains(saliency) else { throw ValidationError("--saliency must be dense or top-k") }
         do { _ = try ClientPartition.Kind(parsing: partition) } catch { throw ValidationError("\(error)") }
@@ -162,6 +167,7 @@ struct SimulateCommand: ParsableCommand {
                                  : Self.holderForgettingEpochs(forgetPerHolder: forgetPerHolder))
         let nodeSettings = ["--rounds", "\(rounds)", "--local-epochs", "\(localEpochs)", "--seed", "\(seed)",
                             "--saliency", saliency, "--forgetting-epochs", "\(stage1)", "--contrastive-epochs", "\(stage2)"]
+            + (forgettingLearningRate.map { ["--forgetting-learning-rate", "\($0)"] } ?? [])
         let cache = try cacheDir.map {
             SimulationCache(directory: URL(fileURLWithPath: $0),
                             key: try runKey(coordinatorSettings: nodeSettings, trainPerClient: perClient,

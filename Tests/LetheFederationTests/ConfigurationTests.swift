@@ -6,7 +6,7 @@ import Testing
 @Suite struct ConfigurationTests {
     @Test func defaultsComeFromWSSCLAndRoundTripThroughJSON() throws {
         let configuration = FederationConfiguration()
-        #expect(configuration.unlearning.forgettingEpochs == WSSCLConfiguration.forSamples.stage1.epochs)
+        #expect(configuration.unlearning.forgettingEpochs == WSSCLConfiguration.forSamplesWithoutTimeBudget.stage1.epochs)
         #expect(configuration.unlearning.forgettingLearningRate == WSSCLConfiguration.forSamples.stage1.learningRate)
         #expect(configuration.unlearning.resolved(for: .wholeClass(3)).forgettingLearningRate
                 == WSSCLConfiguration.forClasses.stage1.learningRate)

@@ -20,6 +20,17 @@ import Testing
         #expect(c.repair?.steps == 50)
     }
 
+    @Test func aPresetReplacesTheKindDefaultAndTakesFurtherOverrides() throws {
+        let literal = try MethodCatalog.make(.wssCL, overrides: ["preset": "abstract-literal"]) as! WSSCL
+        #expect(literal.configuration == WSSCLConfiguration.abstractLiteral)
+        let changed = try MethodCatalog.make(.wssCL, overrides: ["preset": "classes", "stage2": ["epochs": 2]],
+                                             kind: .samples) as! WSSCL
+        var expected = WSSCLConfiguration.forClasses
+        expected.stage2.epochs = 2
+        #expect(changed.configuration == expected)
+        #expect(throws: UnlearningError.self) { try MethodCatalog.make(.wssCL, overrides: ["preset": "fastest"]) }
+    }
+
     @Test func nullClearsAnOptionalSetting() throws {
         let method = try MethodCatalog.make(.wssCL, overrides: ["stage2": ["retainBatchesPerRound": NSNull()],
                                                                 "maskFraction": NSNull()])

@@ -40,9 +40,10 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         public var maskFraction = WSSCLConfiguration().maskFraction ?? 0.5
         /// For top-k reports: the fraction each holder marks (the same as the mask by default).
         public var reportFraction = WSSCLConfiguration().maskFraction ?? 0.5
-        /// Stage-1 (KL forgetting) epochs and learning rate of sample deletions, from
-        /// `WSSCLConfiguration.forSamples.stage1`.
-        public var forgettingEpochs = WSSCLConfiguration.forSamples.stage1.epochs
+        /// Stage-1 (KL forgetting) epochs and learning rate of sample deletions. 5 epochs is the central choice
+        /// of session 2 (`WSSCLConfiguration.forSamplesWithoutTimeBudget`), which the `--full` federated runs in
+        /// BENCHMARKS.md measured; the central default's 6 has not been validated on federated holders.
+        public var forgettingEpochs = WSSCLConfiguration.forSamplesWithoutTimeBudget.stage1.epochs
         public var forgettingLearningRate = WSSCLConfiguration.forSamples.stage1.learningRate
         /// The same for class and whole-client deletions, from `WSSCLConfiguration.forClasses.stage1`.
         public var classForgettingEpochs = WSSCLConfiguration.forClasses.stage1.epochs

@@ -32,7 +32,18 @@ public enum MethodCatalog {
                 throw UnlearningError.invalidConfiguration(method: "salun", reason: "SalUn needs a maskFraction")
             }
             return RandomLabel(configuration: configuration)
-        case .wssCL: return WSSCL(configuration: try configured(WSSCLConfiguration.defaults(for: kind)))
+        case .wssCL:
+            // `"preset": NAME` starts from a named configuration instead of the kind's default.
+            var patch = overrides as? [String: Any]
+            let preset = try (patch?.removeValue(forKey: "preset")).map { value -> WSSCLConfiguration in
+                guard let name = value as? String else {
+                    throw UnlearningError.invalidConfiguration(method: name.rawValue, reason: "preset must be a name")
+                }
+                return try WSSCLConfiguration.preset(named: name)
+            }
+            let defaults = preset ?? WSSCLConfiguration.defaults(for: kind)
+            guard let patch, !patch.isEmpty else { return WSSCL(configuration: defaults) }
+            return WSSCL(configuration: try ConfigurationOverride.apply(patch, to: defaults, method: name.rawValue))
         case .gc: return GradientConstraint(configuration: try configured(GradientConstraint.Configuration()))
         }
     }
