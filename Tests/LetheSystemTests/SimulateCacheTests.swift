@@ -26,21 +26,13 @@ import Testing
     func simulate(_ name: String, _ extra: [String]) throws -> Run {
         let folder = scratch.appendingPathComponent(name)
         let json = scratch.appendingPathComponent("\(name).json")
-        let process = Process()
-        process.executableURL = SimulateTests.executable
-        process.arguments = ["simulate", "--clients", "2", "--train-per-client", "200", "--test-subset", "200",
-                             "--rounds", "1", "--local-epochs", "1", "--ft-rounds", "1",
-                             "--cache-dir", scratch.appendingPathComponent("cache").path,
-                             "--run-dir", folder.path, "--json", json.path] + extra
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, output) = try SimulateTests.lethe([
+            "simulate", "--clients", "2", "--train-per-client", "200", "--test-subset", "200", "--rounds", "1",
+            "--local-epochs", "1", "--ft-rounds", "1", "--cache-dir", scratch.appendingPathComponent("cache").path,
+            "--run-dir", folder.path, "--json", json.path] + extra)
         let data = try? Data(contentsOf: json)
         let top = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        return Run(status: process.terminationStatus, output: output,
+        return Run(status: status, output: output,
                    document: data.flatMap { try? JSONDecoder().decode(ResultsDocument.self, from: $0) },
                    simulation: top?["simulation"] as? [String: Any] ?? [:], folder: folder)
     }

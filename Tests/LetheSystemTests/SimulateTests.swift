@@ -13,6 +13,20 @@ import Testing
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
+    /// Runs `lethe` with `arguments` to completion; its exit status and its stdout and stderr together.
+    static func lethe(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     /// Registration/control, weights, masks, deltas, statistics, metrics and status: nothing else may cross.
     static let allowedKinds: Set<String> = [
         "hello", "welcome", "heartbeat", "error", "deletion_request", "deletion_ack", "job_status",  // control, status
@@ -29,18 +43,11 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lethe-sim-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let json = folder.appendingPathComponent("results.json")
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["simulate", "--clients", "2", "--train-per-client", "300", "--test-subset", "200",
-                             "--rounds", "1", "--local-epochs", "1", "--ft-rounds", "1",
-                             "--run-dir", folder.appendingPathComponent("run").path, "--json", json.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "lethe simulate failed:\n\(output)")
+        let (status, output) = try Self.lethe([
+            "simulate", "--clients", "2", "--train-per-client", "300", "--test-subset", "200", "--rounds", "1",
+            "--local-epochs", "1", "--ft-rounds", "1", "--run-dir", folder.appendingPathComponent("run").path,
+            "--json", json.path])
+        try #require(status == 0, "lethe simulate failed:\n\(output)")
         #expect(output.contains("Avg. Gap") && output.contains("wss-cl"), "no results table in:\n\(output)")
 
         let data = try Data(contentsOf: json)
