@@ -31,6 +31,11 @@ import Testing
         #expect(throws: UnlearningError.self) { try MethodCatalog.make(.wssCL, overrides: ["preset": "fastest"]) }
     }
 
+    @Test func overridesThatAreNotAnObjectAreRefused() {
+        #expect(throws: UnlearningError.self) { try MethodCatalog.make(.ft, overrides: 3) }
+        #expect(throws: UnlearningError.self) { try MethodCatalog.make(.wssCL, overrides: "fast") }
+    }
+
     @Test func nullClearsAnOptionalSetting() throws {
         let method = try MethodCatalog.make(.wssCL, overrides: ["stage2": ["retainBatchesPerRound": NSNull()],
                                                                 "maskFraction": NSNull()])

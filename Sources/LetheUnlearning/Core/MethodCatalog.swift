@@ -42,8 +42,9 @@ public enum MethodCatalog {
                 return try WSSCLConfiguration.preset(named: name)
             }
             let defaults = preset ?? WSSCLConfiguration.defaults(for: kind)
-            guard let patch, !patch.isEmpty else { return WSSCL(configuration: defaults) }
-            return WSSCL(configuration: try ConfigurationOverride.apply(patch, to: defaults, method: name.rawValue))
+            guard let overrides else { return WSSCL(configuration: defaults) }
+            return WSSCL(configuration: try ConfigurationOverride.apply(patch ?? overrides, to: defaults,
+                                                                        method: name.rawValue))
         case .gc: return GradientConstraint(configuration: try configured(GradientConstraint.Configuration()))
         }
     }
@@ -67,6 +68,10 @@ public enum MethodCatalog {
 /// Deep-merges JSON overrides into a Codable configuration's defaults; rejects keys the configuration does not use.
 enum ConfigurationOverride {
     static func apply<C: Codable>(_ overrides: Any, to defaults: C, method: String) throws -> C {
+        guard overrides is [String: Any] else {
+            throw UnlearningError.invalidConfiguration(method: method,
+                                                       reason: "the overrides must be a JSON object of configuration keys")
+        }
         let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
         let merged = merge(base, overrides)
         let data = try JSONSerialization.data(withJSONObject: merged)
