@@ -1,0 +1,45 @@
+import Foundation
+
+/// OpenBLAS picks its kernels from CPUID once, when the library loads. Debian bookworm's OpenBLAS 0.3.21 predates
+/// some current CPUs (the virtual Sapphire Rapids Xeon of this machine kind among them) and falls back to its
+/// generic Prescott (SSE3) kernels: cnn-small then trains at 1,171 samples/s on two threads instead of 2,046 with
+/// the AVX-512 (SkylakeX) kernels (`lethe bench engine --threads 2`, BENCHMARKS.md). OpenBLAS reads
+/// `OPENBLAS_CORETYPE` only at load time, so the fix is to set it and start the process again (`relaunchIfNeeded`).
+public enum BLASKernelChoice {
+    /// Cores OpenBLAS reports when it did not recognise the CPU and chose a lowest-common-denominator kernel.
+    static let fallbackCores: Set<String> = ["prescott", "core2", "unknown"]
+
+    /// The `OPENBLAS_CORETYPE` to run with, or nil to leave OpenBLAS's choice alone: only when OpenBLAS fell back to
+    /// generic kernels, the user has not chosen a core type, and the CPU's flags support a better kernel set.
+    public static func recommendedCoreType(loadedCore: String, cpuFlags: Set<String>,
+                                           environment: [String: String]) -> String? {
+        guard environment["OPENBLAS_CORETYPE"] == nil, fallbackCores.contains(loadedCore.lowercased()) else {
+            return nil
+        }
+        if cpuFlags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
+        if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
+    }
+
+    /// The flags of the first processor in `/proc/cpuinfo` text (empty when there is no flags line).
+    public static func cpuFlags(cpuinfo: String) -> Set<String> {
+        guard let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
+    /// Re-executes this process with `OPENBLAS_CORETYPE` set when `recommendedCoreType` asks for it; returns when
+    /// nothing needs changing (or the exec failed, in which case the process goes on with OpenBLAS's choice).
+    /// Call it first thing in `main`, before any thread is started.
+    public static func relaunchIfNeeded() {
+        let environment = ProcessInfo.processInfo.environment
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard let core = recommendedCoreType(loadedCore: BLASThreads.coreName, cpuFlags: cpuFlags(cpuinfo: cpuinfo),
+                                             environment: environment) else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", arguments)
+        // Only reached when exec failed: carry on with the generic kernels.
+        unsetenv("OPENBLAS_CORETYPE")
+    }
+}

@@ -1,0 +1,30 @@
+import Testing
+@testable import LetheTensor
+
+@Suite struct BLASKernelChoiceTests {
+    let avx512: Set<String> = ["sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"]
+
+    @Test func aFallbackCoreOnAnAVX512CPUGetsSkylakeX() {
+        #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Prescott", cpuFlags: avx512, environment: [:])
+                == "SkylakeX")
+    }
+
+    @Test func anAVX2OnlyCPUGetsHaswell() {
+        #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Prescott", cpuFlags: ["avx2", "fma", "avx"],
+                                                     environment: [:]) == "Haswell")
+    }
+
+    @Test func aRecognisedCoreAUserChoiceOrAnOldCPUIsLeftAlone() {
+        #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Zen", cpuFlags: avx512, environment: [:]) == nil)
+        #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Prescott", cpuFlags: avx512,
+                                                     environment: ["OPENBLAS_CORETYPE": "Prescott"]) == nil)
+        #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Prescott", cpuFlags: ["sse3", "avx"],
+                                                     environment: [:]) == nil)
+    }
+
+    @Test func flagsAreReadFromTheFirstProcessor() {
+        let cpuinfo = "processor\t: 0\nmodel name\t: Xeon\nflags\t\t: fpu sse3 avx2 fma\n\nprocessor\t: 1\nflags\t\t: fpu\n"
+        #expect(BLASKernelChoice.cpuFlags(cpuinfo: cpuinfo) == ["fpu", "sse3", "avx2", "fma"])
+        #expect(BLASKernelChoice.cpuFlags(cpuinfo: "processor\t: 0\n").isEmpty)
+    }
+}
