@@ -38,10 +38,18 @@ public struct ClientConfiguration: Sendable {
     /// (small: a kept TrainUpdate or dense SaliencyReport holds a whole model).
     public var replayWindow = 16
     /// Verification measures RA (and draws MIA members) on an evenly spaced subset of at most this many retained
-    /// samples (nil: all). A full pass over a large share costs as much as the statistics phase and would dominate
-    /// the job's wall time, while 3,000 samples pin RA to about ±0.5 points (binomial, 95 %); the simulation's own
-    /// table still evaluates every published model on all data.
-    public var verificationRetainLimit: Int? = 3000
+    /// samples, and TA (MIA non-members) on at most `verificationTestLimit` of the local test slice (nil: all).
+    /// Verification is a pass over every client's data on the job's critical path: at full size, with 3,000
+    /// retained and the whole 2,500-image slice, it was 4.3 s of a 25.5 s class job (BENCHMARKS.md). 1,000 of each
+    /// pin a client's RA to about ±1.6 points and the federation's (4 clients) to about ±0.8 (binomial, 95 %,
+    /// accuracy ~93 %), enough to catch a broken model; the simulation's own table evaluates every published
+    /// model on all data.
+    public var verificationRetainLimit: Int? = 1000
+    public var verificationTestLimit: Int? = 1000
+    /// The saliency phase scores at most this many evenly spaced forget samples (nil: all), scaled to the whole
+    /// forget set (`ClientNode.saliency`). The mask keeps the top half of the weights by score, which a subset ranks
+    /// nearly as the whole set does, at a fraction of the gradient pass.
+    public var saliencyForgetLimit: Int?
     /// The statistics phase describes an evenly spaced subset of at most this many retained samples (nil: all),
     /// counts included, so the merge stays exact over what was described. Class means and variances of 128
     /// features are pinned by a few hundred samples per class, while a pass over a whole 13,500-image share was the

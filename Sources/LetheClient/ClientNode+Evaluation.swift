@@ -17,7 +17,9 @@ extension ClientNode {
         let forget = job?.isHolder == true ? job!.forgetPositions : []
         let retained = Self.evenlySpaced(state.retainedPositions(count: data.train.count),
                                          limit: configuration.verificationRetainLimit)
-        let metrics = try evaluate(model, forget: forget, retained: retained, excludedClass: job?.forgottenClass)
+        let test = Self.evenlySpaced(Array(0..<data.test.count), limit: configuration.verificationTestLimit)
+        let metrics = try evaluate(model, forget: forget, retained: retained, test: test,
+                                   excludedClass: job?.forgottenClass)
         var report = Lethe_V1_EvalReport()
         report.requestID = request.requestID
         report.modelVersion = request.modelVersion
@@ -35,16 +37,18 @@ extension ClientNode {
         return (0..<limit).map { positions[$0 * positions.count / limit] }
     }
 
-    /// The four figures on local data; a figure whose data is absent here is 0 with a 0 sample count beside it.
-    func evaluate(_ model: Sequential, forget: [Int], retained: [Int], excludedClass: Int?) throws -> WireMetrics {
+    /// The four figures on local data (`test`: positions in the local test slice); a figure whose data is absent
+    /// here is 0 with a 0 sample count beside it.
+    func evaluate(_ model: Sequential, forget: [Int], retained: [Int], test: [Int],
+                  excludedClass: Int?) throws -> WireMetrics {
         let forgetEval = Evaluator.evaluate(model, on: data.train, positions: forget)
         let retainEval = Evaluator.evaluate(model, on: data.train, positions: retained)
-        let testEval = Evaluator.evaluate(model, on: data.test, positions: Array(0..<data.test.count))
-        let counted = (0..<data.test.count).filter { excludedClass == nil || Int(data.test.labels[$0]) != excludedClass }
+        let testEval = Evaluator.evaluate(model, on: data.test, positions: test)
+        let counted = test.indices.filter { excludedClass == nil || Int(testEval.labels[$0]) != excludedClass }
         let correct = counted.filter { testEval.predictions[$0] == Int(testEval.labels[$0]) }.count
         var mia = 0.0
         if !forget.isEmpty, !retained.isEmpty, !counted.isEmpty {
-            let members = Array(retainEval.trueLabelProbabilities.prefix(data.test.count))
+            let members = Array(retainEval.trueLabelProbabilities.prefix(test.count))
             mia = try MembershipInference().efficacy(members: members, nonMembers: testEval.trueLabelProbabilities,
                                                      forget: forgetEval.trueLabelProbabilities)
         }

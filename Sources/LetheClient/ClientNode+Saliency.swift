@@ -1,3 +1,4 @@
+import LetheNN
 import LetheTensor
 import LetheUnlearning
 import LetheWire
@@ -10,7 +11,8 @@ extension ClientNode {
                                state: ClientState) throws -> [Lethe_V1_Envelope] {
         let job = try holderJob(request.requestID, state: state)
         let model = try loadModel(state, version: request.modelVersion, for: "saliency_request")
-        let scores = WSSCL.saliencyScores(model, task: try task(for: job, state: state))
+        let scores = Self.saliency(model, task: try task(for: job, state: state),
+                                   limit: configuration.saliencyForgetLimit)
         var report = Lethe_V1_SaliencyReport()
         report.requestID = request.requestID
         report.modelVersion = request.modelVersion
@@ -25,6 +27,18 @@ extension ClientNode {
         log("saliency \(request.requestID): \(request.encoding == .topK ? "top-k" : "dense") scores of "
             + "\(job.forgetPositions.count) forget sample(s) under version \(request.modelVersion)")
         return [reply(to: message, .saliencyReport(report))]
+    }
+
+    /// Saliency scores on at most `limit` evenly spaced forget samples (nil: all of them). The scores sum per-batch
+    /// mean gradients (`Saliency.scores`), so a subset's are scaled up to the whole forget set's batch count: the
+    /// estimate keeps the size of the full sum, and holders keep their relative weight in the coordinator's sum.
+    static func saliency(_ model: Sequential, task: UnlearningTask, limit: Int?) -> [Float] {
+        let sampled = evenlySpaced(task.forget, limit: limit)
+        let scores = WSSCL.saliencyScores(model, task: task, positions: sampled)
+        guard sampled.count < task.forget.count else { return scores }
+        func batches(_ count: Int) -> Int { (count + Saliency.batchSize - 1) / Saliency.batchSize }
+        let factor = Float(batches(task.forget.count)) / Float(batches(sampled.count))
+        return scores.map { $0 * factor }
     }
 
     /// MaskBroadcast: keep the global mask for the request's forgetting and contrastive phases.

@@ -33,8 +33,12 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
     @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
     @Option(help: ArgumentHelp("Verification measures RA on at most this many retained images (0: all).",
-                               discussion: "An evenly spaced subset; 3,000 pins RA to about ±0.5 points."))
-    var verificationRetainLimit = 3000
+                               discussion: "An evenly spaced subset; 1,000 pins RA to about ±1.6 points."))
+    var verificationRetainLimit = 1000
+    @Option(help: "Verification measures TA on at most this many images of the local test slice (0: all).")
+    var verificationTestLimit = 1000
+    @Option(help: "Saliency scores at most this many evenly spaced forget samples, scaled to the whole set (0: all).")
+    var saliencyForgetLimit = 0
     @Option(help: ArgumentHelp("The statistics phase describes at most this many retained images (0: all).",
                                discussion: "An evenly spaced subset, its counts included."))
     var statisticsRetainLimit = 3000
@@ -45,7 +49,10 @@ struct ClientCommand: ParsableCommand {
         guard curve == 0 || curve == 3 else {
             throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
         }
-        guard verificationRetainLimit >= 0 else { throw ValidationError("--verification-retain-limit must be ≥ 0") }
+        guard verificationRetainLimit >= 0, verificationTestLimit >= 0, saliencyForgetLimit >= 0 else {
+            throw ValidationError("--verification-retain-limit, --verification-test-limit and "
+                                  + "--saliency-forget-limit must be ≥ 0")
+        }
         guard statisticsRetainLimit >= 0 else { throw ValidationError("--statistics-retain-limit must be ≥ 0") }
         guard maxMessageBytes > 1024, threads > 0 else {
             throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
@@ -72,6 +79,8 @@ struct ClientCommand: ParsableCommand {
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
         configuration.verificationRetainLimit = verificationRetainLimit == 0 ? nil : verificationRetainLimit
+        configuration.verificationTestLimit = verificationTestLimit == 0 ? nil : verificationTestLimit
+        configuration.saliencyForgetLimit = saliencyForgetLimit == 0 ? nil : saliencyForgetLimit
         configuration.statisticsRetainLimit = statisticsRetainLimit == 0 ? nil : statisticsRetainLimit
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
         var options = SocketOptions()

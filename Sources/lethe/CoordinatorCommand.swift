@@ -46,7 +46,7 @@ struct CoordinatorCommand: ParsableCommand {
     var forgettingEpochs: Int?
     @Option(help: "WSS-CL stage-1 learning rate, for every deletion kind (default: the method's, per kind).")
     var forgettingLearningRate: Float?
-    @Option(help: "WSS-CL stage-2 (contrastive) epochs on the forget holders (default: the method's).")
+    @Option(help: "WSS-CL stage-2 (contrastive) epochs on the forget holders (default: the federation's, 1).")
     var contrastiveEpochs: Int?
     @Option(help: ArgumentHelp("Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).",
                                discussion: "skip:N trains nothing but uses up the model versions and round seeds of "

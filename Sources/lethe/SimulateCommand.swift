@@ -48,16 +48,16 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "FedAvg rounds of federated FT from the original model.") var ftRounds = 2
     @Option(help: ArgumentHelp("WSS-CL stage-1 (KL forgetting) epochs on the forget holders.",
                                discussion: "Default: the federation's sample default (5) for sample ids; for a class or a "
-                                   + "whole client about 40 forget batches per holder, ceil(5,120 / the largest "
-                                   + "holder's forget count) clamped to 1…10 (measured at 4 × 3,000 images, class 3: "
-                                   + "1 epoch of 3 batches left UA at 45 %, 10 epochs reached 100 %)."))
+                                   + "whole client about 30 forget batches per holder, ceil(3,840 / the largest "
+                                   + "holder's forget count) clamped to 1…10: 3 epochs at full size (chosen on "
+                                   + "validation seeds 100 and 101, BENCHMARKS.md), 10 at the default size (1 epoch of "
+                                   + "3 batches left UA at 45 %, 10 epochs reached 100 %)."))
     var forgettingEpochs: Int?
-    @Option(help: "WSS-CL stage-1 learning rate on the forget holders (default: the method's, per deletion kind).")
+    @Option(help: "WSS-CL stage-1 learning rate on the forget holders (default: the federation's, per deletion kind).")
     var forgettingLearningRate: Float?
     @Option(help: ArgumentHelp("WSS-CL stage-2 (contrastive) epochs on the forget holders.",
-                               discussion: "Default: proportionate to the data, round(8 × training images per client "
-                                   + "/ 54,000) clamped to 1…8 (at least 2 for a class or a whole client); the "
-                                   + "method's 8 were chosen for one 54,000-image D_r."))
+                               discussion: "Default: the federation's, one epoch for every deletion kind (chosen on "
+                                   + "validation seeds 100 and 101 at full size, BENCHMARKS.md)."))
     var contrastiveEpochs: Int?
     @Option(help: "Saliency reports: dense (exact aggregation) or top-k (compressed vote).") var saliency = "dense"
     @Option(help: "iid, or dirichlet:α for label-skewed shares.") var partition = "iid"
@@ -79,9 +79,13 @@ struct SimulateCommand: ParsableCommand {
                                    + "for the time ratio. The two are looked up separately."))
     var cacheDir: String?
     @Option(help: ArgumentHelp("Each client's verification measures RA on at most this many retained images (0: all).",
-                               discussion: "Passed to every `lethe client`; the simulation's own table always "
-                                   + "evaluates on all data."))
-    var verificationRetainLimit = 3000
+                               discussion: "Passed to every `lethe client`, as the next two; the simulation's own "
+                                   + "table always evaluates on all data."))
+    var verificationRetainLimit = 1000
+    @Option(help: "Each client's verification measures TA on at most this many of its test images (0: all).")
+    var verificationTestLimit = 1000
+    @Option(help: "Each holder scores saliency on at most this many evenly spaced forget samples (0: all).")
+    var saliencyForgetLimit = 0
     @Option(help: "Each client's statistics phase describes at most this many retained images (0: all).")
     var statisticsRetainLimit = 3000
     @Flag(help: "Leave federated FT out: no ft row in the table or the JSON.") var skipFt = false
@@ -107,10 +111,10 @@ struct SimulateCommand: ParsableCommand {
                               + "got '\(scenario)'")
     }
 
-    /// Stage-1 epochs for a class or whole-client deletion: enough for ~40 batches of 128 on the busiest holder.
+    /// Stage-1 epochs for a class or whole-client deletion: enough for ~30 batches of 128 on the busiest holder.
     static func holderForgettingEpochs(forgetPerHolder: Int) -> Int {
         guard forgetPerHolder > 0 else { return 1 }
-        return min(10, max(1, (5_120 + forgetPerHolder - 1) / forgetPerHolder))
+        return min(10, max(1, (3_840 + forgetPerHolder - 1) / forgetPerHolder))
     }
 
     static func clientIndex(_ text: String) -> Int? {
@@ -138,8 +142,10 @@ struct SimulateCommand: ParsableCommand {
         guard ["dense", "top-k"].contains(saliency) else { throw ValidationError("--saliency must be dense or top-k") }
         do { _ = try ClientPartition.Kind(parsing: partition) } catch { throw ValidationError("\(error)") }
         guard ["tcp", "ipc"].contains(transport) else { throw ValidationError("--transport must be tcp or ipc") }
-        guard verificationRetainLimit >= 0, statisticsRetainLimit >= 0 else {
-            throw ValidationError("--verification-retain-limit and --statistics-retain-limit must be ≥ 0")
+        guard verificationRetainLimit >= 0, verificationTestLimit >= 0, statisticsRetainLimit >= 0,
+              saliencyForgetLimit >= 0 else {
+            throw ValidationError("--verification-retain-limit, --verification-test-limit, "
+                                  + "--statistics-retain-limit and --saliency-forget-limit must be ≥ 0")
         }
         guard threadsPerNode >= 1 else { throw ValidationError("--threads-per-node must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -168,8 +174,7 @@ struct SimulateCommand: ParsableCommand {
         let plan = try deletionPlan(scenario, shares: shares, train: train, folder: folder)
         let forgetSet = Set(plan.forget)
         let retained = shares.flatMap { $0 }.filter { !forgetSet.contains($0) }.sorted()
-        let proportionate = min(8, max(1, Int((8 * Double(shares.map(\.count).max() ?? 0) / 54_000).rounded())))
-        let stage2 = contrastiveEpochs ?? (scenario == .ids ? proportionate : max(2, proportionate))
+        let stage2 = contrastiveEpochs ?? FederationConfiguration().unlearning.contrastiveEpochs
         let forgetPerHolder = shares.map { $0.filter(forgetSet.contains).count }.max() ?? 0
         let stage1 = forgettingEpochs
             ?? (scenario == .ids ? FederationConfiguration().unlearning.forgettingEpochs
@@ -236,6 +241,8 @@ struct SimulateCommand: ParsableCommand {
                              "--index", "\(index)", "--partition", partition, "--test-limit", "\(testPerClient)",
                              "--threads", "\(threadsPerNode)",
                              "--verification-retain-limit", "\(verificationRetainLimit)",
+                             "--verification-test-limit", "\(verificationTestLimit)",
+                             "--saliency-forget-limit", "\(saliencyForgetLimit)",
                              "--statistics-retain-limit", "\(statisticsRetainLimit)"]
             if let perClient { arguments += ["--limit", "\(perClient)"] }
             if let dir = data.dataDir { arguments += ["--data-dir", dir] }

@@ -9,7 +9,9 @@ import Testing
         #expect(configuration.unlearning.forgettingEpochs == WSSCLConfiguration.forSamplesWithoutTimeBudget.stage1.epochs)
         #expect(configuration.unlearning.forgettingLearningRate == WSSCLConfiguration.forSamples.stage1.learningRate)
         #expect(configuration.unlearning.resolved(for: .wholeClass(3)).forgettingLearningRate
-                == WSSCLConfiguration.forClasses.stage1.learningRate)
+                == configuration.unlearning.classForgettingLearningRate)
+        #expect(configuration.unlearning.classForgettingLearningRate != configuration.unlearning.forgettingLearningRate)
+        #expect(configuration.unlearning.contrastiveEpochs == WSSCLConfiguration.forSamples.stage2.epochs)
         #expect(configuration.unlearning.resolved(for: .wholeClient).forgettingEpochs
                 == WSSCLConfiguration.forClasses.stage1.epochs)
         #expect(configuration.unlearning.resolved(for: .samples([1])) == configuration.unlearning)

@@ -7,10 +7,13 @@ import LetheTensor
 /// Scores and mask are separate steps so the federated coordinator can add several clients' scores (weighted by
 /// their forget counts) before thresholding once.
 public enum Saliency {
+    /// Batch size of the score pass: the scores grow with the number of batches (see `scores`).
+    public static let batchSize = 256
+
     /// |g| with g = ∇θ Σ_batches −CE(θ; D_f batch) at the model's current weights, in evaluation mode
     /// (SalUn's code sums the per-batch mean losses' gradients). One score per weight, arena order.
     public static func scores(_ model: Sequential, task: UnlearningTask, positions: [Int]? = nil,
-                              batchSize: Int = 256) -> [Float] {
+                              batchSize: Int = Saliency.batchSize) -> [Float] {
         let parameters = model.parameters
         parameters.zeroGradients()
         for batchPositions in EpochOrder(ordered: positions ?? task.forget, batchSize: batchSize) {

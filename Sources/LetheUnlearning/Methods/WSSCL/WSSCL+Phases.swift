@@ -8,8 +8,8 @@ import LetheTensor
 /// against negatives sampled from the merged statistics.
 extension WSSCL {
     /// Saliency scores of `task.forget` under `model` (one per weight; see `Saliency.scores`).
-    public static func saliencyScores(_ model: Sequential, task: UnlearningTask) -> [Float] {
-        Saliency.scores(model, task: task)
+    public static func saliencyScores(_ model: Sequential, task: UnlearningTask, positions: [Int]? = nil) -> [Float] {
+        Saliency.scores(model, task: task, positions: positions)
     }
 
     /// Stage 1 on the local forget data, changing only weights in `mask` (nil: all), in place.
