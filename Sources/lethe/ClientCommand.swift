@@ -32,16 +32,7 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "File holding this client's CURVE secret key (Z85).") var secretKeyFile: String?
     @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
     @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
-    @Option(help: ArgumentHelp("Verification measures RA on at most this many retained images (0: all).",
-                               discussion: "An evenly spaced subset; 1,000 pins RA to about ±1.6 points."))
-    var verificationRetainLimit = 1000
-    @Option(help: "Verification measures TA on at most this many images of the local test slice (0: all).")
-    var verificationTestLimit = 1000
-    @Option(help: "Saliency scores at most this many evenly spaced forget samples, scaled to the whole set (0: all).")
-    var saliencyForgetLimit = 0
-    @Option(help: ArgumentHelp("The statistics phase describes at most this many retained images (0: all).",
-                               discussion: "An evenly spaced subset, its counts included."))
-    var statisticsRetainLimit = 3000
+    @OptionGroup(title: "Work limits") var workLimits: ClientWorkLimits
 
     func validate() throws {
         _ = try partitionSpec()
@@ -49,11 +40,6 @@ struct ClientCommand: ParsableCommand {
         guard curve == 0 || curve == 3 else {
             throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
         }
-        guard verificationRetainLimit >= 0, verificationTestLimit >= 0, saliencyForgetLimit >= 0 else {
-            throw ValidationError("--verification-retain-limit, --verification-test-limit and "
-                                  + "--saliency-forget-limit must be ≥ 0")
-        }
-        guard statisticsRetainLimit >= 0 else { throw ValidationError("--statistics-retain-limit must be ≥ 0") }
         guard maxMessageBytes > 1024, threads > 0 else {
             throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
         }
@@ -78,10 +64,7 @@ struct ClientCommand: ParsableCommand {
                 + "\(clientData.test.count) test images; connecting to \(connect)")
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
-        configuration.verificationRetainLimit = verificationRetainLimit == 0 ? nil : verificationRetainLimit
-        configuration.verificationTestLimit = verificationTestLimit == 0 ? nil : verificationTestLimit
-        configuration.saliencyForgetLimit = saliencyForgetLimit == 0 ? nil : saliencyForgetLimit
-        configuration.statisticsRetainLimit = statisticsRetainLimit == 0 ? nil : statisticsRetainLimit
+        workLimits.apply(to: &configuration)
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
         var options = SocketOptions()
         options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)

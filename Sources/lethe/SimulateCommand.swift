@@ -78,16 +78,7 @@ struct SimulateCommand: ParsableCommand {
                                    + "them; the report says which rows came from the cache and uses the cached seconds "
                                    + "for the time ratio. The two are looked up separately."))
     var cacheDir: String?
-    @Option(help: ArgumentHelp("Each client's verification measures RA on at most this many retained images (0: all).",
-                               discussion: "Passed to every `lethe client`, as the next two; the simulation's own "
-                                   + "table always evaluates on all data."))
-    var verificationRetainLimit = 1000
-    @Option(help: "Each client's verification measures TA on at most this many of its test images (0: all).")
-    var verificationTestLimit = 1000
-    @Option(help: "Each holder scores saliency on at most this many evenly spaced forget samples (0: all).")
-    var saliencyForgetLimit = 0
-    @Option(help: "Each client's statistics phase describes at most this many retained images (0: all).")
-    var statisticsRetainLimit = 3000
+    @OptionGroup(title: "Client work limits") var clientLimits: ClientWorkLimits
     @Flag(help: "Leave federated FT out: no ft row in the table or the JSON.") var skipFt = false
     @Flag(help: "Also show every client's log lines (they always go to the run folder).") var verbose = false
     @Option(help: "Give up (and stop every node) after this many seconds.") var timeout = 3600.0
@@ -142,11 +133,6 @@ struct SimulateCommand: ParsableCommand {
         guard ["dense", "top-k"].contains(saliency) else { throw ValidationError("--saliency must be dense or top-k") }
         do { _ = try ClientPartition.Kind(parsing: partition) } catch { throw ValidationError("\(error)") }
         guard ["tcp", "ipc"].contains(transport) else { throw ValidationError("--transport must be tcp or ipc") }
-        guard verificationRetainLimit >= 0, verificationTestLimit >= 0, statisticsRetainLimit >= 0,
-              saliencyForgetLimit >= 0 else {
-            throw ValidationError("--verification-retain-limit, --verification-test-limit, "
-                                  + "--statistics-retain-limit and --saliency-forget-limit must be ≥ 0")
-        }
         guard threadsPerNode >= 1 else { throw ValidationError("--threads-per-node must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
@@ -239,11 +225,7 @@ struct SimulateCommand: ParsableCommand {
         for (index, id) in ids.enumerated() {
             var arguments = ["client", "--connect", endpoint, "--id", id, "--seed", "\(seed)", "--clients", "\(clients)",
                              "--index", "\(index)", "--partition", partition, "--test-limit", "\(testPerClient)",
-                             "--threads", "\(threadsPerNode)",
-                             "--verification-retain-limit", "\(verificationRetainLimit)",
-                             "--verification-test-limit", "\(verificationTestLimit)",
-                             "--saliency-forget-limit", "\(saliencyForgetLimit)",
-                             "--statistics-retain-limit", "\(statisticsRetainLimit)"]
+                             "--threads", "\(threadsPerNode)"] + clientLimits.clientArguments
             if let perClient { arguments += ["--limit", "\(perClient)"] }
             if let dir = data.dataDir { arguments += ["--data-dir", dir] }
             clientNodes.append(try nodes.start(id, arguments: arguments, echo: verbose))

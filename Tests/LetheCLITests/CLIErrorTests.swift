@@ -94,6 +94,20 @@ struct LetheProcess {
         #expect(help.output.contains("--cache-dir") && help.output.contains("--skip-ft"), "\(help.output)")
     }
 
+    /// The client work limits are one option group of `client` and `simulate`: both refuse a negative limit and
+    /// document every option.
+    @Test func clientWorkLimitsAreCheckedAndDocumentedInBothCommands() throws {
+        for command in ["client", "simulate"] {
+            let required = command == "client" ? ["--connect", "tcp://127.0.0.1:1", "--id", "c"] : []
+            try expectFailure([command, "--verification-test-limit=-1"] + required, mentions: "must be ≥ 0")
+            let help = try LetheProcess.run([command, "--help"])
+            for option in ["--verification-retain-limit", "--verification-test-limit", "--statistics-retain-limit",
+                           "--saliency-forget-limit"] {
+                #expect(help.output.contains(option), "\(command) --help lacks \(option)")
+            }
+        }
+    }
+
     @Test func helpDocumentsEveryCommand() throws {
         for command in ["train", "evaluate", "unlearn", "bench engine", "bench wire"] {
             let result = try LetheProcess.run(command.split(separator: " ").map(String.init) + ["--help"])
