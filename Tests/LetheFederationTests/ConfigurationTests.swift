@@ -9,7 +9,7 @@ import Testing
         #expect(configuration.unlearning.forgettingEpochs == WSSCLConfiguration.forSamplesWithoutTimeBudget.stage1.epochs)
         #expect(configuration.unlearning.forgettingLearningRate == WSSCLConfiguration.forSamples.stage1.learningRate)
         #expect(configuration.unlearning.resolved(for: .wholeClass(3)).forgettingLearningRate
-                == configuration.unlearning.classForgettingLearningRate)
+                == WSSCLConfiguration.forClasses.stage1.learningRate)
         #expect(configuration.unlearning.classForgettingLearningRate != configuration.unlearning.forgettingLearningRate)
         #expect(configuration.unlearning.contrastiveEpochs == WSSCLConfiguration.forSamples.stage2.epochs)
         #expect(configuration.unlearning.resolved(for: .wholeClient).forgettingEpochs
