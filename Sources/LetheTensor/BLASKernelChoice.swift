@@ -2,8 +2,8 @@ import Foundation
 
 /// OpenBLAS picks its kernels from CPUID once, when the library loads. Debian bookworm's OpenBLAS 0.3.21 predates
 /// some current CPUs (the virtual Sapphire Rapids Xeon of this machine kind among them) and falls back to its
-/// generic Prescott (SSE3) kernels: cnn-small then trains at 1,171 samples/s on two threads instead of 2,046 with
-/// the AVX-512 (SkylakeX) kernels (`lethe bench engine --threads 2`, BENCHMARKS.md). OpenBLAS reads
+/// generic Prescott (SSE3) kernels: cnn-small then trains at 1,171 samples/s on two threads instead of 2,046–2,128
+/// with the AVX-512 (SkylakeX, Cooperlake) kernels (`lethe bench engine --threads 2`, BENCHMARKS.md). OpenBLAS reads
 /// `OPENBLAS_CORETYPE` only at load time, so the fix is to set it and start the process again (`relaunchIfNeeded`).
 public enum BLASKernelChoice {
     /// Cores OpenBLAS reports when it did not recognise the CPU and chose a lowest-common-denominator kernel.
@@ -16,7 +16,11 @@ public enum BLASKernelChoice {
         guard environment["OPENBLAS_CORETYPE"] == nil, fallbackCores.contains(loadedCore.lowercased()) else {
             return nil
         }
-        if cpuFlags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
+        let avx512: Set<String> = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
+        // Cooperlake is SkylakeX plus BF16; it is also the core OpenBLAS picks itself on the EPYC of sessions 1–3,
+        // so both machine kinds run the same kernels (the small-fixture direction tests are tuned on them).
+        if cpuFlags.isSuperset(of: avx512.union(["avx512_bf16"])) { return "Cooperlake" }
+        if cpuFlags.isSuperset(of: avx512) { return "SkylakeX" }
         if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil
     }

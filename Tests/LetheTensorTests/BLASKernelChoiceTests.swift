@@ -9,6 +9,11 @@ import Testing
                 == "SkylakeX")
     }
 
+    @Test func anAVX512CPUWithBF16GetsCooperlake() {
+        #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Prescott", cpuFlags: avx512.union(["avx512_bf16"]),
+                                                     environment: [:]) == "Cooperlake")
+    }
+
     @Test func anAVX2OnlyCPUGetsHaswell() {
         #expect(BLASKernelChoice.recommendedCoreType(loadedCore: "Prescott", cpuFlags: ["avx2", "fma", "avx"],
                                                      environment: [:]) == "Haswell")
