@@ -11,11 +11,13 @@ public enum BLASKernelChoice {
 
     /// The `OPENBLAS_CORETYPE` to run with, or nil to leave OpenBLAS's choice alone: only when OpenBLAS fell back to
     /// generic kernels, the user has not chosen a core type, and the CPU's flags support a better kernel set.
-    public static func recommendedCoreType(loadedCore: String, cpuFlags: Set<String>,
+    /// `cpuFlags` is read only when OpenBLAS fell back, so a recognised CPU costs no file read at start-up.
+    public static func recommendedCoreType(loadedCore: String, cpuFlags: @autoclosure () -> Set<String>,
                                            environment: [String: String]) -> String? {
         guard environment["OPENBLAS_CORETYPE"] == nil, fallbackCores.contains(loadedCore.lowercased()) else {
             return nil
         }
+        let cpuFlags = cpuFlags()
         let avx512: Set<String> = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
         // Cooperlake is SkylakeX plus BF16; it is also the core OpenBLAS picks itself on the EPYC of sessions 1–3,
         // so both machine kinds run the same kernels (the small-fixture direction tests are tuned on them).
@@ -37,8 +39,8 @@ public enum BLASKernelChoice {
     /// Call it first thing in `main`, before any thread is started.
     public static func relaunchIfNeeded() {
         let environment = ProcessInfo.processInfo.environment
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        guard let core = recommendedCoreType(loadedCore: BLASThreads.coreName, cpuFlags: cpuFlags(cpuinfo: cpuinfo),
+        let cpuinfo = { (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "" }
+        guard let core = recommendedCoreType(loadedCore: BLASThreads.coreName, cpuFlags: cpuFlags(cpuinfo: cpuinfo()),
                                              environment: environment) else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]

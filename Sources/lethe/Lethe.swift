@@ -12,8 +12,8 @@ struct Lethe: ParsableCommand {
     )
 
     /// OpenBLAS may have fallen back to generic kernels on this CPU (`BLASKernelChoice`); then the process starts
-    /// again with a fitting core type. Every command churns multi-megabyte buffers; keep glibc from returning them to the OS between uses
-    /// (`bench wire --default-allocator` measures without this).
+    /// again with a fitting core type. Every command churns multi-megabyte buffers; keep glibc from returning them
+    /// to the OS between uses (`bench wire --default-allocator` measures without this).
     static func main() {
         BLASKernelChoice.relaunchIfNeeded()
         if !CommandLine.arguments.contains("--default-allocator") { MemoryTuning.keepLargeBuffers() }
