@@ -33,6 +33,7 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
     @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
     @OptionGroup(title: "Work limits") var workLimits: ClientWorkLimits
+    @OptionGroup(title: "Method") var method: ClientMethodOptions
 
     func validate() throws {
         _ = try partitionSpec()
@@ -65,6 +66,7 @@ struct ClientCommand: ParsableCommand {
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
         workLimits.apply(to: &configuration)
+        try method.apply(to: &configuration)
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
         var options = SocketOptions()
         options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)

@@ -79,6 +79,7 @@ struct SimulateCommand: ParsableCommand {
                                    + "for the time ratio. The two are looked up separately."))
     var cacheDir: String?
     @OptionGroup(title: "Client work limits") var clientLimits: ClientWorkLimits
+    @OptionGroup(title: "Client method") var clientMethod: ClientMethodOptions
     @Flag(help: "Leave federated FT out: no ft row in the table or the JSON.") var skipFt = false
     @Flag(help: "Also show every client's log lines (they always go to the run folder).") var verbose = false
     @Option(help: "Give up (and stop every node) after this many seconds.") var timeout = 3600.0
@@ -226,6 +227,7 @@ struct SimulateCommand: ParsableCommand {
             var arguments = ["client", "--connect", endpoint, "--id", id, "--seed", "\(seed)", "--clients", "\(clients)",
                              "--index", "\(index)", "--partition", partition, "--test-limit", "\(testPerClient)",
                              "--threads", "\(threadsPerNode)"] + clientLimits.clientArguments
+                + clientMethod.clientArguments
             if let perClient { arguments += ["--limit", "\(perClient)"] }
             if let dir = data.dataDir { arguments += ["--data-dir", dir] }
             clientNodes.append(try nodes.start(id, arguments: arguments, echo: verbose))
@@ -347,6 +349,7 @@ struct SimulateCommand: ParsableCommand {
         case "original", "retrain": "FedAvg \(rounds) rounds × \(localEpochs) local epochs"
         case "ft": "FedAvg \(ftRounds) rounds from the original"
         default: "federated WSS-CL: saliency \(saliency), stage 1 \(stage1) epoch(s), stage 2 \(stage2) epoch(s)"
+            + (clientMethod.wssclConfig.map { ", overrides \($0)" } ?? "")
         }
     }
 

@@ -108,6 +108,23 @@ struct LetheProcess {
         }
     }
 
+    @Test func wssclOverridesFileIsCheckedInBothCommands() throws {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = scratch.appendingPathComponent("wsscl.json")
+        for command in ["client", "simulate"] {
+            let required = command == "client" ? ["--connect", "tcp://127.0.0.1:1", "--id", "c"] : []
+            try expectFailure([command, "--wsscl-config", scratch.appendingPathComponent("absent.json").path] + required,
+                              mentions: "cannot read --wsscl-config")
+            try Data(#"{"samples": {"stage1": {"epochs": 3}}}"#.utf8).write(to: file)
+            try expectFailure([command, "--wsscl-config", file.path] + required,
+                              mentions: "samples.stage1.epochs comes from the coordinator")
+            try Data(#"{"samples": {"stage1": {"temprature": 0.8}}}"#.utf8).write(to: file)
+            try expectFailure([command, "--wsscl-config", file.path] + required, mentions: "unknown key 'stage1.temprature'")
+            #expect(try LetheProcess.run([command, "--help"]).output.contains("--wsscl-config"))
+        }
+    }
+
     @Test func helpDocumentsEveryCommand() throws {
         for command in ["train", "evaluate", "unlearn", "bench engine", "bench wire"] {
             let result = try LetheProcess.run(command.split(separator: " ").map(String.init) + ["--help"])

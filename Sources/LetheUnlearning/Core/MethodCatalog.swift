@@ -33,20 +33,25 @@ public enum MethodCatalog {
             }
             return RandomLabel(configuration: configuration)
         case .wssCL:
-            // `"preset": NAME` starts from a named configuration instead of the kind's default.
-            var patch = overrides as? [String: Any]
-            let preset = try (patch?.removeValue(forKey: "preset")).map { value -> WSSCLConfiguration in
-                guard let name = value as? String else {
-                    throw UnlearningError.invalidConfiguration(method: name.rawValue, reason: "preset must be a name")
-                }
-                return try WSSCLConfiguration.preset(named: name)
-            }
-            let defaults = preset ?? WSSCLConfiguration.defaults(for: kind)
-            guard let overrides else { return WSSCL(configuration: defaults) }
-            return WSSCL(configuration: try ConfigurationOverride.apply(patch ?? overrides, to: defaults,
-                                                                        method: name.rawValue))
+            guard let overrides else { return WSSCL(configuration: WSSCLConfiguration.defaults(for: kind)) }
+            return WSSCL(configuration: try wssclConfiguration(overrides: overrides,
+                                                               defaults: WSSCLConfiguration.defaults(for: kind)))
         case .gc: return GradientConstraint(configuration: try configured(GradientConstraint.Configuration()))
         }
+    }
+
+    /// `defaults` changed by a JSON object of WSS-CL keys, where `"preset": NAME` starts from a named configuration
+    /// (`WSSCLConfiguration.presetNames`) instead of `defaults`.
+    public static func wssclConfiguration(overrides: Any, defaults: WSSCLConfiguration) throws -> WSSCLConfiguration {
+        let method = MethodName.wssCL.rawValue
+        var patch = overrides as? [String: Any]
+        let preset = try (patch?.removeValue(forKey: "preset")).map { value -> WSSCLConfiguration in
+            guard let name = value as? String else {
+                throw UnlearningError.invalidConfiguration(method: method, reason: "preset must be a name")
+            }
+            return try WSSCLConfiguration.preset(named: name)
+        }
+        return try ConfigurationOverride.apply(patch ?? overrides, to: preset ?? defaults, method: method)
     }
 
     /// Reads a configuration file: a JSON object keyed by method name.
