@@ -34,18 +34,18 @@ enum SmallFashionMNIST {
                            retain: pool.filter { Int(train.labels[$0]) != label }, heldOut: heldOut)
     }
 
-    static func randomTask() throws -> UnlearningTask {
-        var rng = SeededGenerator(seed: 3)
-        let split = try ForgetSpec.random(fraction: 0.1).select(in: train.subset(pool), rng: &rng)
-        return try UnlearningTask(train: train, forget: split.forget, retain: split.retain, heldOut: heldOut)
-    }
-
     static func evaluate(_ method: UnlearningMethod, task: UnlearningTask, data: EvaluationData) throws
         -> UnlearningMetrics
     {
         var rng = SeededGenerator(seed: 9)
         let model = try method.unlearn(original(), task: task, rng: &rng, progress: nil)
         return try UnlearningEvaluator.evaluate(model, task: task, data: data)
+    }
+
+    /// Mean softmax probability of the true label over `positions` of the training images.
+    static func meanConfidence(_ model: Sequential, _ positions: [Int]) -> Double {
+        let p = Evaluator.evaluate(model, on: train, positions: positions).trueLabelProbabilities
+        return p.reduce(0) { $0 + Double($1) } / Double(p.count)
     }
 
     static func retrainConfiguration() -> Retrain.Configuration {
@@ -104,6 +104,9 @@ enum SmallFashionMNIST {
     }
 
     /// Gradient ascent is a blunt tool (lr 1e-2 destroys this model): at a moderate rate it must raise UA.
+    /// Direction is read on the mean true-label confidence of D_f, which moves continuously, rather than on UA alone:
+    /// gradient-constraint's small steps can leave the count of misclassified forget images unchanged, and the count
+    /// then ties or not with the original's depending on GEMM rounding (it did with OpenBLAS's Prescott kernels).
     @Test func fineTuningGradientAscentAndGradientConstraintMoveTowardsForgetting() throws {
         var ga = GradientAscent.Configuration()
         ga.learningRate = 5e-3
@@ -113,50 +116,92 @@ enum SmallFashionMNIST {
         var gc = GradientConstraint.Configuration()
         gc.learningRate = 3e-4
         gc.epochs = 3
-        let original = try UnlearningEvaluator.evaluate(SmallFashionMNIST.original(), task: task, data: data)
-        for method: UnlearningMethod in [FineTune(configuration: ft), GradientAscent(configuration: ga),
-                                         GradientConstraint(configuration: gc)] {
-            let metrics = try SmallFashionMNIST.evaluate(method, task: task, data: data)
-            #expect(metrics.ua > original.ua, "\(method.name.rawValue): \(metrics) vs original \(original)")
+        let originalModel = SmallFashionMNIST.original()
+        let original = try UnlearningEvaluator.evaluate(originalModel, task: task, data: data)
+        let originalConfidence = SmallFashionMNIST.meanConfidence(originalModel, task.forget)
+        // Measured drops with Prescott, SkylakeX and Cooperlake kernels: FT 0.17–0.21, GA 0.13–0.14,
+        // GC 0.008–0.011; the bars sit at about half of the smallest.
+        let methods: [(UnlearningMethod, drop: Double, uaRise: Double)] = [
+            (FineTune(configuration: ft), 0.05, 5), (GradientAscent(configuration: ga), 0.05, 5),
+            (GradientConstraint(configuration: gc), 0.004, 0)]
+        for (method, drop, uaRise) in methods {
+            var rng = SeededGenerator(seed: 9)
+            let model = try method.unlearn(SmallFashionMNIST.original(), task: task, rng: &rng, progress: nil)
+            let metrics = try UnlearningEvaluator.evaluate(model, task: task, data: data)
+            let confidence = SmallFashionMNIST.meanConfidence(model, task.forget)
+            #expect(confidence < originalConfidence - drop,
+                    "\(method.name.rawValue): forget confidence \(confidence) vs original \(originalConfidence)")
+            #expect(metrics.ua >= original.ua + uaRise, "\(method.name.rawValue): \(metrics) vs original \(original)")
             #expect(metrics.ta > 50, "\(method.name.rawValue): \(metrics)")
         }
     }
 
-    /// DECISIONS.md §15: for random forgetting Retrain's MIA-efficacy exceeds the original's.
+    /// DECISIONS.md §15: for random forgetting Retrain's MIA-efficacy exceeds the original's. On the overfit fixture
+    /// the two are far apart (original 7–8, Retrain 25–30 with every BLAS kernel tried); on the 2,000-image original
+    /// they differed by 4–5 points and the test failed on kernel rounding.
     @Test func randomForgettingRetrainLooksLessLikeMembership() throws {
-        let random = try SmallFashionMNIST.randomTask()
-        let data = EvaluationData(test: SmallFashionMNIST.test)
-        let original = try UnlearningEvaluator.evaluate(SmallFashionMNIST.original(), task: random, data: data)
-        let retrain = try SmallFashionMNIST.evaluate(Retrain(configuration: SmallFashionMNIST.retrainConfiguration()),
-                                                     task: random, data: data)
-        #expect(retrain.mia > original.mia + 5, "retrain \(retrain) vs original \(original)")
+        let fixture = OverfitFixture()
+        let original = try UnlearningEvaluator.evaluate(fixture.model, task: fixture.task, data: fixture.data)
+        var rng = SeededGenerator(seed: 9)
+        let retrained = try Retrain(configuration: fixture.retrainConfiguration)
+            .unlearn(fixture.model.clone(), task: fixture.task, rng: &rng, progress: nil)
+        let retrain = try UnlearningEvaluator.evaluate(retrained, task: fixture.task, data: fixture.data)
+        #expect(retrain.mia > original.mia + 10, "retrain \(retrain) vs original \(original)")
         #expect(retrain.ua > original.ua, "retrain \(retrain) vs original \(original)")
     }
 
     /// The sample-deletion WSS-CL's stage 1 (held-out-quantile pseudo-labels) moves an overfit model's confidence
-    /// on random forget samples to what it has on unseen samples, and keeps the retained data.
+    /// on random forget samples to what it has on unseen samples, and keeps the retained data. The rate is the
+    /// default's 0.05 scaled to the fixture's batch of 16 (0.05 × 16 / 128 ≈ 0.006, rounded up to 0.01): at 0.05 the
+    /// retained accuracy fell 6–11 points depending on BLAS kernel, at 0.01 by 0.9–1.1 with every kernel tried.
     @Test func sampleDeletionWSSCLMakesForgetSamplesLookUnseen() throws {
-        let train = SmallFashionMNIST.train
-        let pool = Array(0..<500)
-        let overfit = Architecture.cnnSmall.build(seed: 7)
-        var rng = SeededGenerator(seed: 7)
-        Trainer.train(overfit, on: train, positions: pool,
-                      recipe: TrainingRecipe(epochs: 15, batchSize: 32, learningRate: 0.05), rng: &rng)
-        let task = try UnlearningTask(train: train, forget: Array(pool[0..<60]), retain: Array(pool[60...]),
-                                      heldOut: SmallFashionMNIST.heldOut)
+        let fixture = OverfitFixture()
         var wss = WSSCLConfiguration.forSamples
         wss.stage1.batchSize = 16
+        wss.stage1.learningRate = 0.01
         wss.stage2.epochs = 0
-        let unlearned = try WSSCL(configuration: wss).unlearn(overfit, task: task, rng: &rng, progress: nil)
-        func confidence(_ model: Sequential, _ positions: [Int]) -> Double {
-            let p = Evaluator.evaluate(model, on: train, positions: positions).trueLabelProbabilities
-            return p.reduce(0) { $0 + Double($1) } / Double(p.count)
-        }
-        let unseen = confidence(overfit, task.heldOut)
-        let before = confidence(overfit, task.forget), after = confidence(unlearned, task.forget)
+        var rng = SeededGenerator(seed: 7)
+        let unlearned = try WSSCL(configuration: wss).unlearn(fixture.model.clone(), task: fixture.task, rng: &rng,
+                                                              progress: nil)
+        let task = fixture.task
+        let unseen = SmallFashionMNIST.meanConfidence(fixture.model, task.heldOut)
+        let before = SmallFashionMNIST.meanConfidence(fixture.model, task.forget)
+        let after = SmallFashionMNIST.meanConfidence(unlearned, task.forget)
         #expect(before > unseen + 0.05, "the fixture must overfit: forget \(before), held out \(unseen)")
         #expect(abs(after - unseen) < 0.5 * abs(before - unseen), "forget \(before) → \(after), held out \(unseen)")
-        let retainedBefore = Evaluator.evaluate(overfit, on: train, positions: task.retain).accuracy
-        #expect(Evaluator.evaluate(unlearned, on: train, positions: task.retain).accuracy > retainedBefore - 10)
+        let train = SmallFashionMNIST.train
+        let retainedBefore = Evaluator.evaluate(fixture.model, on: train, positions: task.retain).accuracy
+        let retainedAfter = Evaluator.evaluate(unlearned, on: train, positions: task.retain).accuracy
+        #expect(retainedAfter > retainedBefore - 5, "retained accuracy \(retainedBefore) → \(retainedAfter)")
+    }
+}
+
+/// An original that memorises: 500 training images for 15 epochs, with 60 of them to forget. Membership inference
+/// separates its members from unseen images clearly, which the direction of MIA-efficacy needs. The evaluation
+/// uses 400 test images so that the attack's members (the first |D_t| retained images) and non-members balance.
+struct OverfitFixture {
+    static let pool = Array(0..<500)
+    static let recipe = TrainingRecipe(epochs: 15, batchSize: 32, learningRate: 0.05)
+    static let weights: [Float] = {
+        let model = Architecture.cnnSmall.build(seed: 7)
+        var rng = SeededGenerator(seed: 7)
+        Trainer.train(model, on: SmallFashionMNIST.train, positions: pool, recipe: recipe, rng: &rng)
+        return model.parameters.values
+    }()
+
+    let model: Sequential
+    let task: UnlearningTask
+    let data = EvaluationData(test: SmallFashionMNIST.test.subset(Array(0..<400)))
+    var retrainConfiguration: Retrain.Configuration {
+        var c = Retrain.Configuration()
+        c.recipe = Self.recipe
+        return c
+    }
+
+    init() {
+        model = Architecture.cnnSmall.build(seed: 0)
+        model.parameters.values = Self.weights
+        task = try! UnlearningTask(train: SmallFashionMNIST.train, forget: Array(Self.pool[0..<60]),
+                                   retain: Array(Self.pool[60...]), heldOut: SmallFashionMNIST.heldOut)
     }
 }
