@@ -24,7 +24,8 @@ extension ClientConfiguration {
         if let unknown = object.keys.sorted().first(where: { !Self.wssclOverrideKinds.contains($0) }) {
             throw invalid("unknown key '\(unknown)'; the keys are " + Self.wssclOverrideKinds.joined(separator: " and "))
         }
-        for (kind, overrides) in object {
+        for kind in object.keys.sorted() {
+            let overrides = object[kind]!
             for stage in ["stage1", "stage2"] {
                 guard let keys = ((overrides as? [String: Any])?[stage] as? [String: Any])?.keys else { continue }
                 if let sent = ["epochs", "learningRate"].first(where: keys.contains) {
@@ -33,11 +34,17 @@ extension ClientConfiguration {
                                   + "--contrastive-epochs), not from the client's file")
                 }
             }
-            if kind == "samples" {
-                wsscl = try MethodCatalog.wssclConfiguration(overrides: overrides, defaults: wsscl)
-            } else {
-                wssclForClasses = try MethodCatalog.wssclConfiguration(overrides: overrides, defaults: wssclForClasses)
+            if (overrides as? [String: Any])?["repair"] != nil {
+                throw invalid("\(kind).repair: the federated phases run no repair pass (forgetting, then contrastive)")
             }
+            let changed = try MethodCatalog.wssclConfiguration(overrides: overrides,
+                                                               defaults: kind == "samples" ? wsscl : wssclForClasses)
+            guard changed.retainLoss == .crossEntropy else {
+                throw invalid("\(kind): distillation needs the original model, which the federated contrastive "
+                              + "phase does not have (it starts from the forgetting phase's published version); "
+                              + "keep retainLoss at cross-entropy")
+            }
+            if kind == "samples" { wsscl = changed } else { wssclForClasses = changed }
         }
     }
 }

@@ -28,6 +28,11 @@ extension CoordinatorNode {
         case .error(let error):
             clients.heard(sender, now: clock.now())
             log("client \(sender) reported error \(error.code) on \(error.field): \(error.message)")
+            // An error answering the running job's phase ends that client's part in it now, not at the timeout.
+            if job != nil, envelope.jobID == job?.request.id, clients.session(sender, peer: message.peer) != nil {
+                try jobEvent(.clientFailed(sender, round: envelope.round, reason: "\(error.code): \(error.message)",
+                                           now: clock.now()))
+            }
         default:
             guard clients.session(sender, peer: message.peer) != nil else {
                 refuse(message.peer, code: .unauthorized, envelope: envelope,

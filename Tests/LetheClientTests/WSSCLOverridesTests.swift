@@ -13,12 +13,12 @@ import Testing
 
     @Test func overridesChangeOnlyTheNamedKindAndKeys() throws {
         let defaults = ClientConfiguration(clientID: "c")
-        let changed = try applied(#"{"samples": {"stage1": {"temperature": 0.8}, "retainLoss": "distill"}}"#)
+        let changed = try applied(#"{"samples": {"stage1": {"temperature": 0.8, "retainStepsPerForgetStep": 0}}}"#)
         #expect(changed.wsscl.stage1.temperature == 0.8)
-        #expect(changed.wsscl.retainLoss == .distill)
+        #expect(changed.wsscl.stage1.retainStepsPerForgetStep == 0)
         var expected = defaults.wsscl
         expected.stage1.temperature = 0.8
-        expected.retainLoss = .distill
+        expected.stage1.retainStepsPerForgetStep = 0
         #expect(changed.wsscl == expected, "keys not named keep the client's defaults")
         #expect(changed.wssclForClasses == defaults.wssclForClasses)
         let classes = try applied(#"{"class": {"stage1": {"retainStepsPerForgetStep": 0}}}"#)
@@ -41,6 +41,8 @@ import Testing
             (#"{"class": {"stage1": {"epochs": 2}}}"#, "class.stage1.epochs comes from the coordinator"),
             (#"{"samples": {"stage1": {"objective": "louder"}}}"#, "invalid value at stage1.objective"),
             (#"{"samples": {"preset": "fastest"}}"#, "unknown preset 'fastest'"),
+            (#"{"samples": {"retainLoss": "distill"}}"#, "distillation needs the original model"),
+            (#"{"class": {"repair": {"steps": 10}}}"#, "class.repair: the federated phases run no repair pass"),
         ]
         for (json, reason) in cases {
             let error = #expect(throws: UnlearningError.self, "\(json)") { _ = try applied(json) }

@@ -187,6 +187,31 @@ final class LogLines: @unchecked Sendable {
         #expect(try h.store.request(id: "r1")?.state == .recorded)  // kept, so a later run can retry it
     }
 
+    @Test func aHolderThatAnswersAPhaseWithAnErrorFailsTheJobWithoutWaitingForTheTimeout() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        _ = try h.submitDeletion("r1")
+        h.clients[0].failingPhase = .forget
+        try h.pump(until: { h.node.job == nil || h.node.job?.record.phase == .failed })
+        let job = try #require(try h.store.jobs().first)
+        #expect(job.phase == .failed)
+        #expect(job.failureReason == "forget holder c0 could not carry out the forgetting phase: internal: "
+                + "phase_request failed: scripted", "\(job.failureReason ?? "")")
+        #expect(job.phaseSeconds["forgetting"] ?? 0 < 1, "the clock never moved: no timeout was waited for")
+    }
+
+    @Test func aNonHolderThatAnswersWithAnErrorIsDroppedAndTheJobCompletes() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        _ = try h.submitDeletion("r1")
+        h.clients[2].failingPhase = .statistics
+        try h.pump()
+        #expect(try h.store.jobs().first?.phase == .published)
+        #expect(h.lines.all.contains { $0.contains("dropped non-holder c2 (error:") })
+    }
+
     @Test func aRestartedCoordinatorResumesTheJobAndLosesNoAcknowledgedRequest() throws {
         let store = InMemoryJobStore()
         let first = try Harness(store: store, stopAfterJobs: 2)

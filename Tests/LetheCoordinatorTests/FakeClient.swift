@@ -23,6 +23,8 @@ final class FakeClient {
     var labels: [UInt32]
     /// Stop answering (a client that hangs or died).
     var silent = false
+    /// Answer phase requests of this phase with an Error (a client whose local computation fails).
+    var failingPhase: Lethe_V1_Phase?
     private var number: UInt64 = 0
     private var mask: WireMask?
 
@@ -76,6 +78,10 @@ final class FakeClient {
         case .maskBroadcast(let broadcast):
             mask = try? WireMask(wire: broadcast.mask)
             return nil
+        case .phaseRequest(let request) where request.phase == failingPhase:
+            var error = Lethe_V1_Error()
+            (error.code, error.message, error.inReplyTo) = (.internal, "phase_request failed: scripted", envelope.messageNumber)
+            return .error(error)
         case .phaseRequest(let request) where request.phase == .statistics:
             var stats = Lethe_V1_FeatureStats()
             (stats.requestID, stats.modelVersion, stats.featureDim) = (request.requestID, request.modelVersion, 2)

@@ -125,6 +125,40 @@ struct JobScript {
         #expect(actions.contains(.failed(reason: reason)))
     }
 
+    @Test func aHolderErrorFailsTheJobAtOnceWithTheClientsReason() {
+        var s = JobScript()
+        s.apply(.start(now: 0))
+        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
+        _ = s.reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
+        #expect(s.job.record.phase == .forgetting)
+        // An error about another round (a late answer to the saliency request) changes nothing.
+        s.apply(.clientFailed("c0", round: UnlearningJob.round(of: .saliency), reason: "late", now: 1))
+        #expect(s.job.record.phase == .forgetting)
+        let actions = s.apply(.clientFailed("c0", round: UnlearningJob.round(of: .forgetting),
+                                            reason: "internal: phase_request failed", now: 2))
+        #expect(s.job.record.phase == .failed)
+        let reason = s.job.record.failureReason ?? ""
+        #expect(reason == "forget holder c0 could not carry out the forgetting phase: internal: phase_request failed")
+        #expect(actions.contains(.failed(reason: reason)))
+    }
+
+    @Test func aNonHolderErrorDropsItAndThePhaseCompletes() {
+        var s = JobScript()
+        s.apply(.start(now: 0))
+        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
+        _ = s.reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
+        _ = s.reply("c0", s.delta([1, -1]))
+        _ = s.reply("c0", .statistics(JobScript.stats, modelVersion: 8))
+        _ = s.reply("c1", .statistics(JobScript.stats, modelVersion: 8))
+        // c1 already answered: its error is not the phase's.
+        s.apply(.clientFailed("c1", round: UnlearningJob.round(of: .statistics), reason: "x", now: 1))
+        #expect(s.job.participants.contains("c1"))
+        s.apply(.clientFailed("c2", round: UnlearningJob.round(of: .statistics), reason: "computation", now: 1))
+        #expect(s.job.record.phase == .contrastive)
+        #expect(s.job.participants == ["c0", "c1"])
+        #expect(s.job.statistics?.classes.first?.count == 4)
+    }
+
     @Test func aHolderThatComesBackIsAskedAgainAndTheJobGoesOn() {
         var s = JobScript()
         s.apply(.start(now: 0))

@@ -52,6 +52,8 @@ public enum JobEvent: Equatable, Sendable {
     case clientDied(ClientID, now: Double)
     /// A client registered again (reconnect or restart) while the job runs.
     case clientReturned(ClientID, now: Double)
+    /// A client answered the job's `round` with an Error (it could not carry the request out).
+    case clientFailed(ClientID, round: UInt64, reason: String, now: Double)
     /// Time passed: checks the phase deadline.
     case tick(now: Double)
 }

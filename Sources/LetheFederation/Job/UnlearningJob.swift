@@ -90,6 +90,8 @@ public struct UnlearningJob: Sendable {
         case .reply(let from, let round, let reply, let now): return receive(reply, from: from, round: round, now: now)
         case .clientDied(let client, let now): return died(client, now: now)
         case .clientReturned(let client, let now): return returned(client, now: now)
+        case .clientFailed(let client, let round, let reason, let now):
+            return failed(client, round: round, reason: reason, now: now)
         case .tick(let now): return tick(now: now)
         }
     }
@@ -120,6 +122,23 @@ public struct UnlearningJob: Sendable {
         participants.remove(client)
         _ = quorum?.clientDied(client)
         var actions: [JobAction] = [.log("job \(record.id): dropped non-holder \(client) (dead)")]
+        if quorum?.isComplete == true { actions += finishPhase(now: now) }
+        return actions
+    }
+
+    /// An Error in answer to the current phase: a holder's ends the job now with the client's reason (waiting for
+    /// the phase timeout could not bring its data back), a non-holder's drops it as if it had died. Errors about
+    /// another round, or from a client that already answered, are not the phase's business (the node logs them).
+    private mutating func failed(_ client: ClientID, round: UInt64, reason: String, now: Double) -> [JobAction] {
+        guard participants.contains(client), round == Self.round(of: record.phase),
+              quorum?.pending.contains(client) == true else { return [] }
+        if holders.contains(client) {
+            return fail("forget holder \(client) could not carry out the \(record.phase.rawValue) phase: \(reason)",
+                        now: now)
+        }
+        participants.remove(client)
+        _ = quorum?.clientDied(client)
+        var actions: [JobAction] = [.log("job \(record.id): dropped non-holder \(client) (error: \(reason))")]
         if quorum?.isComplete == true { actions += finishPhase(now: now) }
         return actions
     }
