@@ -34,6 +34,10 @@ public struct CoordinatorConfiguration: Sendable {
         /// FedAvg from `initialWeights` for `rounds` rounds on the clients' retained data (federated Retrain,
         /// DECISIONS.md §19).
         case retrain(rounds: Int)
+        /// A second federated Retrain from the same initial weights on the round seeds after the runs before it, so
+        /// on another data order: its Avg. Gap to the first is the floor of the comparison, how far two models
+        /// retrained without the forget data differ by chance alone (`lethe simulate --noise-floor`).
+        case retrainAgain(rounds: Int)
         /// FedAvg for `rounds` rounds starting from the original model (federated FT).
         case fineTune(rounds: Int)
         /// Nothing is trained or published, but the model versions and wire round numbers of a `rounds`-round run
@@ -44,6 +48,7 @@ public struct CoordinatorConfiguration: Sendable {
         public var name: String {
             switch self {
             case .retrain: "retrain"
+            case .retrainAgain: "retrain-2"
             case .fineTune: "ft"
             case .skipped: "skipped"
             }

@@ -39,6 +39,7 @@ extension CoordinatorNode {
             pendingRuns = configuration.comparisons.map { comparison in
                 switch comparison {
                 case .retrain(let rounds): TrainingRun.Plan(name: "retrain", rounds: rounds, start: .initial)
+                case .retrainAgain(let rounds): TrainingRun.Plan(name: "retrain-2", rounds: rounds, start: .initial)
                 case .fineTune(let rounds): TrainingRun.Plan(name: "ft", rounds: rounds, start: .original)
                 case .skipped(let rounds): TrainingRun.Plan(name: "skipped", rounds: rounds, start: .skipped)
                 }

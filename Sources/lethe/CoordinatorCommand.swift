@@ -51,7 +51,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comparison runs after the jobs, e.g. retrain:5,ft:2 (used by lethe simulate).",
                                discussion: "skip:N trains nothing but uses up the model versions and round seeds of "
                                    + "an N-round run, so the runs after it train as if it had run (lethe simulate "
-                                   + "puts it in a cached Retrain's place)."))
+                                   + "puts it in a cached Retrain's place); retrain-again:N is a second Retrain on the "
+                                   + "round seeds after the runs before it (lethe simulate --noise-floor)."))
     var comparisons = ""
     @Option(help: ArgumentHelp(
         "A cnn-small safetensors checkpoint to publish as the original model instead of training it.",
@@ -152,18 +153,19 @@ struct CoordinatorCommand: ParsableCommand {
     }
 }
 
-/// `retrain:5,ft:2` (or `skip:5,ft:2`) → comparison runs.
+/// `retrain:5,ft:2` (or `skip:5,ft:2`, plus `retrain-again:5` for a second Retrain) → comparison runs.
 func parseComparisons(_ text: String) throws -> [CoordinatorConfiguration.Comparison] {
     try text.split(separator: ",").map { item in
         let parts = item.split(separator: ":")
         guard parts.count == 2, let rounds = Int(parts[1]), rounds >= 1 else {
-            throw ValidationError("--comparisons: '\(item)' is not retrain:N, ft:N or skip:N")
+            throw ValidationError("--comparisons: '\(item)' is not retrain:N, ft:N, skip:N or retrain-again:N")
         }
         switch parts[0] {
         case "retrain": return .retrain(rounds: rounds)
         case "ft": return .fineTune(rounds: rounds)
         case "skip": return .skipped(rounds: rounds)
-        default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain, ft or skip")
+        case "retrain-again": return .retrainAgain(rounds: rounds)
+        default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain, ft, skip or retrain-again")
         }
     }
 }

@@ -16,8 +16,11 @@ extension SimulateCommand {
     /// The coordinator's `--comparisons`: Retrain, or when it is cached `skip` in its place (so FT trains with the
     /// round seeds and versions it gets without the cache), then FT unless `--skip-ft`.
     func comparisonList(retrainCached: Bool) -> String {
-        if skipFt { return retrainCached ? "" : "retrain:\(rounds)" }
-        return (retrainCached ? "skip:\(rounds)" : "retrain:\(rounds)") + ",ft:\(ftRounds)"
+        // A cached Retrain's place is skipped only when a run after it needs the round seeds it would have used.
+        var runs = retrainCached ? (skipFt && !noiseFloor ? [] : ["skip:\(rounds)"]) : ["retrain:\(rounds)"]
+        if !skipFt { runs.append("ft:\(ftRounds)") }
+        if noiseFloor { runs.append("retrain-again:\(rounds)") }
+        return runs.joined(separator: ",")
     }
 
     /// Stores the original and Retrain this run trained (`runs`: those two reports); cached ones are left alone.

@@ -81,6 +81,11 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup(title: "Client work limits") var clientLimits: ClientWorkLimits
     @OptionGroup(title: "Client method") var clientMethod: ClientMethodOptions
     @Flag(help: "Leave federated FT out: no ft row in the table or the JSON.") var skipFt = false
+    @Flag(help: ArgumentHelp("Also train a second federated Retrain on another data order (row retrain-2).",
+                             discussion: "Its Avg. Gap to Retrain is the comparison's noise floor: how far two models "
+                                 + "retrained without the forget data differ by chance alone. It is never cached, so "
+                                 + "its seconds also re-time Retrain next to the job."))
+    var noiseFloor = false
     @Flag(help: "Also show every client's log lines (they always go to the run folder).") var verbose = false
     @Option(help: "Give up (and stop every node) after this many seconds.") var timeout = 3600.0
 
@@ -284,6 +289,7 @@ struct SimulateCommand: ParsableCommand {
             return found
         }
         let names = ["original"] + (cachedRetrain == nil ? ["retrain"] : []) + ["wss-cl"] + (skipFt ? [] : ["ft"])
+            + (noiseFloor ? ["retrain-2"] : [])
         var runs = try names.map(report)
         if let cachedRetrain { runs.insert(cachedRetrain.report(name: "retrain"), at: 1) }
         let task = try UnlearningTask(train: train, forget: plan.forget, retain: retained)
@@ -320,6 +326,11 @@ struct SimulateCommand: ParsableCommand {
         print(String(format: "unlearning job %.1f s = %.1f %% of federated Retrain's %.1f s", job.seconds,
                      100 * job.seconds / max(retrain.seconds, 1e-9), retrain.seconds)
               + (runs.first { $0.name == "ft" }.map { String(format: "; FT %.1f s", $0.seconds) } ?? ""))
+        if let again = runs.first(where: { $0.name == "retrain-2" }), let floor = rows.last?.avgGap {
+            print(String(format: "noise floor: a second federated Retrain (another data order) has Avg. Gap %.2f to "
+                         + "Retrain and took %.1f s (the job is %.1f %% of that)", floor, again.seconds,
+                         100 * job.seconds / max(again.seconds, 1e-9)))
+        }
         if let cache { print(cacheSummary(cache, original: runs[0], retrain: retrain)) }
         if let census { print(censusSummary(census)) }
         let peakText = peaks.keys.sorted().map { String(format: "%@ %.0f", $0, peaks[$0]!) }.joined(separator: ", ")
@@ -347,6 +358,7 @@ struct SimulateCommand: ParsableCommand {
     func configurationText(_ run: ActivityReport, stage1: Int, stage2: Int) -> String {
         switch run.name {
         case "original", "retrain": "FedAvg \(rounds) rounds × \(localEpochs) local epochs"
+        case "retrain-2": "FedAvg \(rounds) rounds × \(localEpochs) local epochs, another data order"
         case "ft": "FedAvg \(ftRounds) rounds from the original"
         default: "federated WSS-CL: saliency \(saliency), stage 1 \(stage1) epoch(s), stage 2 \(stage2) epoch(s)"
             + (clientMethod.wssclConfig.map { ", overrides \($0)" } ?? "")

@@ -89,7 +89,7 @@ struct LetheProcess {
         try expectFailure(["coordinator", "--initial-model", model.path, "--output", output.path, "--ledger", "memory"],
                           mentions: "--initial-model: checkpoint \(model.path) is not valid safetensors")
         #expect(!FileManager.default.fileExists(atPath: output.path))
-        try expectFailure(["coordinator", "--comparisons", "skip:0"], mentions: "is not retrain:N, ft:N or skip:N")
+        try expectFailure(["coordinator", "--comparisons", "skip:0"], mentions: "is not retrain:N, ft:N, skip:N or retrain-again:N")
         let help = try LetheProcess.run(["simulate", "--help"])
         #expect(help.output.contains("--cache-dir") && help.output.contains("--skip-ft"), "\(help.output)")
     }

@@ -61,6 +61,24 @@ import Testing
         #expect(Self.trainRequests(cached) == [[7, 5]])
     }
 
+    @Test func aSecondRetrainStartsFromTheInitialWeightsOnOtherRoundSeeds() throws {
+        let h = try Harness(comparisons: [.retrain(rounds: 1), .retrainAgain(rounds: 1)])
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        _ = try h.submitDeletion("r1")
+        try h.pump()
+        #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain", "retrain-2"])
+        // Original rounds 1–2, Retrain round 3 from v5 (the initial weights re-published), retrain-2 round 4 from v7.
+        #expect(Self.trainRequests(h).suffix(2) == [[5, 4], [7, 5]])
+        let broadcasts = h.clients[0].received.compactMap { envelope -> Lethe_V1_ModelWeights? in
+            if case .modelWeights(let w)? = envelope.body { w } else { nil }
+        }
+        for version: UInt64 in [5, 7] {
+            let weights = try #require(broadcasts.first { $0.modelVersion == version })
+            #expect(weights.parameters.data.allSatisfy { $0 == 0 }, "v\(version) is not the initial model")
+        }
+    }
+
     @Test func aLoadedOriginalOfAnotherSizeIsRefusedBeforeStarting() throws {
         let wrong = LoadedOriginal(weights: [1, 2, 3], trainSeconds: 0, source: "/tmp/other.safetensors")
         #expect(throws: CoordinatorError.self) { try Harness(loadedOriginal: wrong) }

@@ -5,7 +5,8 @@ import Testing
 
 /// `lethe simulate --cache-dir` end to end at a tiny size: a first run trains and stores the federated original and
 /// Retrain, a second run takes both from the cache without a FedAvg round and reports the same numbers, and a
-/// damaged cache file stops a run with a message saying to delete it. `--skip-ft` is on in the first run.
+/// damaged cache file stops a run with a message saying to delete it. `--skip-ft` is on in the first run,
+/// `--noise-floor` (a second Retrain, never cached) in the second.
 @Suite struct SimulateCacheTests {
     struct Run {
         var status: Int32
@@ -48,12 +49,13 @@ import Testing
         let firstCache = first.simulation["cache"] as? [String: Any]
         #expect(firstCache?["originalCached"] as? Bool == false && firstCache?["retrainCached"] as? Bool == false)
 
-        let second = try simulate("second", [])
+        let second = try simulate("second", ["--noise-floor"])
         try #require(second.status == 0, "second run failed:\n\(second.output)")
         #expect(second.output.contains("original and retrain: cached (trained in"), "\(second.output)")
         let cache = second.simulation["cache"] as? [String: Any]
         #expect(cache?["originalCached"] as? Bool == true && cache?["retrainCached"] as? Bool == true)
-        #expect(second.document?.results.map(\.method) == ["original", "retrain", "wss-cl", "ft"])
+        #expect(second.document?.results.map(\.method) == ["original", "retrain", "wss-cl", "ft", "retrain-2"])
+        #expect(second.output.contains("noise floor: a second federated Retrain"), "\(second.output)")
         for method in ["original", "retrain", "wss-cl"] {
             let (a, b) = (try #require(first.row(method)), try #require(second.row(method)))
             #expect([a.ua, a.ra, a.ta, a.mia] == [b.ua, b.ra, b.ta, b.mia], "\(method): \(a) vs \(b)")
@@ -63,9 +65,9 @@ import Testing
         // No FedAvg round for the original or Retrain: the original was loaded, Retrain never ran.
         let original = try #require(second.activities.first { $0.name == "original" })
         #expect(original.loadedFrom != nil && !original.phaseBytes.keys.contains { $0.hasPrefix("round-") })
-        #expect(second.activities.map(\.name) == ["original", "wss-cl", "ft"])
+        #expect(second.activities.map(\.name) == ["original", "wss-cl", "ft", "retrain-2"])
         let log = try String(contentsOf: second.folder.appendingPathComponent("coordinator.log"), encoding: .utf8)
-        #expect(!log.contains("training original: round") && !log.contains("training retrain"), "\(log)")
+        #expect(!log.contains("training original: round") && !log.contains("training retrain: "), "\(log)")
 
         let retrainFile = try #require(cache?["retrainFile"] as? String)
         try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: retrainFile))
