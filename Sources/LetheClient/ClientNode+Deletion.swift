@@ -16,7 +16,10 @@ extension ClientNode {
             job.ack.state = .recorded
             job.forgetPositions = selection.positions
             job.forgottenClass = selection.forgottenClass
-            if case .samples = request.scope {} else { job.kind = .wholeClass }
+            // A whole client's data is a sample of classes other clients hold too: like sample ids it should end up
+            // looking unseen (held-out-quantile targets), not unknown (uniform targets emptied the model of every
+            // class: UA 89.8, TA 10.5 at full size, BENCHMARKS.md). Only a class deletion is one.
+            if case .classLabel = request.scope { job.kind = .wholeClass }
             state.deletedPositions.formUnion(selection.positions)
             log("deletion \(request.requestID): recorded \(selection.positions.count) local sample(s) to forget")
         case .failure(let refusal):

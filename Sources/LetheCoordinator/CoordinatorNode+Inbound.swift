@@ -28,10 +28,14 @@ extension CoordinatorNode {
         case .error(let error):
             clients.heard(sender, now: clock.now())
             log("client \(sender) reported error \(error.code) on \(error.field): \(error.message)")
-            // An error answering the running job's phase ends that client's part in it now, not at the timeout.
-            if job != nil, envelope.jobID == job?.request.id, clients.session(sender, peer: message.peer) != nil {
+            // An error answering the running job's phase or training round ends that client's part in it now, not
+            // at the timeout.
+            guard clients.session(sender, peer: message.peer) != nil else { return }
+            if job != nil, envelope.jobID == job?.request.id {
                 try jobEvent(.clientFailed(sender, round: envelope.round, reason: "\(error.code): \(error.message)",
                                            now: clock.now()))
+            } else if training?.round != nil, envelope.jobID == "train" {
+                try trainingEvent(.clientFailed(sender, round: envelope.round))
             }
         default:
             guard clients.session(sender, peer: message.peer) != nil else {

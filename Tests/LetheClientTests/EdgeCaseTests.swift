@@ -1,6 +1,7 @@
 import Foundation
 import LetheClient
 import LetheTensor
+import LetheUnlearning
 import LetheWire
 import Testing
 
@@ -14,6 +15,8 @@ import Testing
         var state = installed(node, &coordinator)
         coordinator.job = "del-all"
         state = drive(node, &coordinator, [deletion("del-all")], from: state).0
+        // A whole client is forgotten with the sample reading (look unseen), not the class one (look unknown).
+        #expect(state.deletions["del-all"]?.kind == .samples)
         #expect(drive(node, &coordinator, [trainRequest(version: 1)], from: state).1.map(\.errorCode) == [.internal])
 
         let stats = drive(node, &coordinator, [phase(.statistics, request: "del-all", version: 1)], from: state).1

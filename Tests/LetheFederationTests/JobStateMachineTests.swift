@@ -275,4 +275,13 @@ struct JobScript {
         var empty = round()
         guard case .failed = empty.handle(.tick(now: 11)) else { Issue.record("round without updates succeeded"); return }
     }
+
+    /// A client that answers the TrainRequest with an Error (all its data deleted) leaves the round at once.
+    @Test func aClientThatAnswersWithAnErrorIsDroppedFromTheRound() {
+        var r = round()
+        let update = TrainResult(baseModelVersion: 5, weights: [1, 1], sampleCount: 1, trainLoss: 0)
+        _ = r.handle(.update(from: "a", round: 3, update))
+        #expect(r.handle(.clientFailed("b", round: 2)) == .waiting, "an error about another round changes nothing")
+        #expect(r.handle(.clientFailed("b", round: 3)) == .aggregated(weights: [1, 1], meanLoss: 0, contributors: ["a"]))
+    }
 }

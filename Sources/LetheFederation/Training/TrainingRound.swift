@@ -15,6 +15,9 @@ public struct TrainingRound: Sendable {
     public enum Event: Equatable, Sendable {
         case update(from: ClientID, round: UInt64, TrainResult)
         case clientDied(ClientID)
+        /// The client answered this round's TrainRequest with an Error (e.g. all its data is deleted): it is dropped
+        /// from the round now instead of at the deadline.
+        case clientFailed(ClientID, round: UInt64)
         case tick(now: Double)
     }
 
@@ -41,6 +44,9 @@ public struct TrainingRound: Sendable {
         case .update(let client, let round, let result): return receive(result, from: client, round: round)
         case .clientDied(let client):
             _ = quorum.clientDied(client)
+            return quorum.isComplete ? finish() : .waiting
+        case .clientFailed(let client, let round):
+            guard round == self.round, quorum.clientDied(client) else { return .waiting }
             return quorum.isComplete ? finish() : .waiting
         case .tick(let now):
             guard quorum.expire(now: now) != nil else { return .waiting }
