@@ -12,11 +12,11 @@ import Testing
                 == WSSCLConfiguration.forClasses.stage1.learningRate)
         #expect(configuration.unlearning.classForgettingLearningRate != configuration.unlearning.forgettingLearningRate)
         #expect(configuration.unlearning.contrastiveEpochs == WSSCLConfiguration.forSamples.stage2.epochs)
-        // A whole client: the class stage's length at the sample rate (its clients run the sample reading).
+        // A whole client: the class stage's length and rate (its clients run the sample reading's targets).
         #expect(configuration.unlearning.resolved(for: .wholeClient).forgettingEpochs
                 == WSSCLConfiguration.forClasses.stage1.epochs)
         #expect(configuration.unlearning.resolved(for: .wholeClient).forgettingLearningRate
-                == WSSCLConfiguration.forSamples.stage1.learningRate)
+                == WSSCLConfiguration.forClasses.stage1.learningRate)
         #expect(configuration.unlearning.resolved(for: .samples([1])) == configuration.unlearning)
         #expect(configuration.unlearning.contrastiveLearningRate == WSSCLConfiguration().stage2.learningRate)
         #expect(configuration.unlearning.maskFraction == WSSCLConfiguration().maskFraction)
