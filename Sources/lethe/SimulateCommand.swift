@@ -145,6 +145,10 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // Children's peak memory is a maximum over every child this process ever waited for, and it survives exec:
+        // started through `Deploy/run-main.sh`, it already holds the `swift build` before it. Only a peak that grew
+        // during the run is the coordinator's.
+        let childPeakBefore = Self.childrenPeakResidentMiB()
         let scenario = try parsedScenario()
         let folder = URL(fileURLWithPath: runDir ?? NSTemporaryDirectory() + "lethe-simulate-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -275,9 +279,8 @@ struct SimulateCommand: ParsableCommand {
         }
         for (name, mib) in nodes.peakResidentMiB() { peaks[name] = max(peaks[name] ?? 0, mib) }
         nodes.terminateAll()
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        peaks["coordinator"] = max(peaks["coordinator"] ?? 0, Double(usage.ru_maxrss) / 1024)
+        let childPeak = Self.childrenPeakResidentMiB()
+        if childPeak > childPeakBefore { peaks["coordinator"] = max(peaks["coordinator"] ?? 0, childPeak) }
 
         // 4. Central evaluation of every published version.
         let activities = try readActivities(activitiesURL)
@@ -348,6 +351,13 @@ struct SimulateCommand: ParsableCommand {
                 cache: cache.map { cacheDetails($0, original: runs[0], retrain: retrain) }))
             try writeJSON(output, to: json)
         }
+    }
+
+    /// The largest resident set of any waited-for child, in MiB (`getrusage(RUSAGE_CHILDREN)`).
+    static func childrenPeakResidentMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 
     func readActivities(_ url: URL) throws -> [ActivityReport] {
