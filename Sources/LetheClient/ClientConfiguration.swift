@@ -7,10 +7,9 @@ public struct ClientConfiguration: Sendable {
     public var clientID: String
     /// Reported in Hello so operators can spot mixed versions.
     public var softwareVersion = "lethe-client/1"
-    /// The WS-SCL reading run by the phases; each PhaseRequest overrides its stage's epochs and learning rate.
-    /// The WSS-CL readings run for sample deletions (`wsscl`) and for class or whole-client deletions
-    /// (`wssclForClasses`): the method's per-kind defaults, with retain rounds as long as the forget rounds (a
-    /// holder's D_f is a fraction of the protocol's).
+    /// The WSS-CL readings run by the phases for sample-id and whole-client deletions (`wsscl`) and for class
+    /// deletions (`wssclForClasses`): the method's per-kind defaults, with retain rounds as long as the forget rounds
+    /// (a holder's D_f is a fraction of the protocol's). Each PhaseRequest overrides its stage's epochs and rate.
     public var wsscl = ClientConfiguration.federated(.forSamples)
     public var wssclForClasses = ClientConfiguration.federated(.forClasses)
 

@@ -40,7 +40,7 @@ public struct DeletionJob: Sendable {
     public var forgetPositions: [Int]
     /// The forgotten class for class-wise deletion (TA then excludes it, as `EvaluationData.excludingClass` does).
     public var forgottenClass: Int?
-    /// Sample ids, or a whole class / the whole client (which picks WSS-CL's stage-1 reading).
+    /// Which WSS-CL reading the phases run: a whole class, or samples (sample ids and the whole client).
     public var kind = ForgettingKind.samples
     /// The global saliency mask (MaskBroadcast).
     public var mask: WeightMask?
