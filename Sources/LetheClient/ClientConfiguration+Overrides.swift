@@ -26,15 +26,16 @@ extension ClientConfiguration {
         }
         for kind in object.keys.sorted() {
             let overrides = object[kind]!
+            let patch = overrides as? [String: Any]
             for stage in ["stage1", "stage2"] {
-                guard let keys = ((overrides as? [String: Any])?[stage] as? [String: Any])?.keys else { continue }
+                guard let keys = (patch?[stage] as? [String: Any])?.keys else { continue }
                 if let sent = ["epochs", "learningRate"].first(where: keys.contains) {
                     throw invalid("\(kind).\(stage).\(sent) comes from the coordinator's phase request "
                                   + "(lethe simulate --forgetting-epochs, --forgetting-learning-rate, "
                                   + "--contrastive-epochs), not from the client's file")
                 }
             }
-            if (overrides as? [String: Any])?["repair"] != nil {
+            if patch?["repair"] != nil {
                 throw invalid("\(kind).repair: the federated phases run no repair pass (forgetting, then contrastive)")
             }
             let changed = try MethodCatalog.wssclConfiguration(overrides: overrides,

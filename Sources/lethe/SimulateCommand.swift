@@ -329,7 +329,8 @@ struct SimulateCommand: ParsableCommand {
         print(String(format: "unlearning job %.1f s = %.1f %% of federated Retrain's %.1f s", job.seconds,
                      100 * job.seconds / max(retrain.seconds, 1e-9), retrain.seconds)
               + (runs.first { $0.name == "ft" }.map { String(format: "; FT %.1f s", $0.seconds) } ?? ""))
-        if let again = runs.first(where: { $0.name == "retrain-2" }), let floor = rows.last?.avgGap {
+        if let again = runs.first(where: { $0.name == "retrain-2" }),
+           let floor = rows.first(where: { $0.method == "retrain-2" })?.avgGap {
             print(String(format: "noise floor: a second federated Retrain (another data order) has Avg. Gap %.2f to "
                          + "Retrain and took %.1f s (the job is %.1f %% of that)", floor, again.seconds,
                          100 * job.seconds / max(again.seconds, 1e-9)))

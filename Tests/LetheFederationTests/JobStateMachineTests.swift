@@ -40,6 +40,19 @@ struct JobScript {
     static let metrics = WireMetrics(ua: 50, ra: 90, ta: 80, mia: 40, forgetSamples: 2, retainSamples: 10,
                                      testSamples: 10)
 
+    /// start → the holder acknowledges → its saliency (mask [1, 3]): the job waits for the forgetting delta.
+    mutating func reachForgetting() {
+        apply(.start(now: now))
+        _ = reply("c0", .deletionAck(recorded: true, reason: ""))
+        _ = reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
+    }
+
+    /// `reachForgetting` and the holder's forgetting delta [1, -1]: the job is at statistics, model v8.
+    mutating func reachStatistics() {
+        reachForgetting()
+        _ = reply("c0", delta([1, -1]))
+    }
+
     func delta(_ values: [Float]) -> JobReply {
         .delta(job.record.phase == .forgetting ? .forget : .contrastive,
                DeltaContribution(delta: WireSparseDelta(mask: job.mask!.wireMask, values: values), sampleCount: 2),
@@ -82,10 +95,7 @@ struct JobScript {
 
     @Test func aDeadNonHolderIsDroppedAndTheJobCompletes() {
         var s = JobScript()
-        s.apply(.start(now: 0))
-        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
-        _ = s.reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
-        _ = s.reply("c0", s.delta([1, -1]))
+        s.reachStatistics()
         _ = s.reply("c0", .statistics(JobScript.stats, modelVersion: 8))
         _ = s.reply("c1", .statistics(JobScript.stats, modelVersion: 8))
         s.apply(.clientDied("c2", now: 1))
@@ -99,10 +109,7 @@ struct JobScript {
 
     @Test func aSilentNonHolderIsDroppedAtTheDeadline() {
         var s = JobScript()
-        s.apply(.start(now: 0))
-        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
-        _ = s.reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
-        _ = s.reply("c0", s.delta([1, -1]))
+        s.reachStatistics()
         _ = s.reply("c0", .statistics(JobScript.stats, modelVersion: 8))
         s.apply(.tick(now: 1))
         #expect(s.job.record.phase == .statistics)
@@ -127,9 +134,7 @@ struct JobScript {
 
     @Test func aHolderErrorFailsTheJobAtOnceWithTheClientsReason() {
         var s = JobScript()
-        s.apply(.start(now: 0))
-        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
-        _ = s.reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
+        s.reachForgetting()
         #expect(s.job.record.phase == .forgetting)
         // An error about another round (a late answer to the saliency request) changes nothing.
         s.apply(.clientFailed("c0", round: UnlearningJob.round(of: .saliency), reason: "late", now: 1))
@@ -144,10 +149,7 @@ struct JobScript {
 
     @Test func aNonHolderErrorDropsItAndThePhaseCompletes() {
         var s = JobScript()
-        s.apply(.start(now: 0))
-        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
-        _ = s.reply("c0", .saliency(.init(scores: .dense([0, 5, 1, 9]), forgetCount: 2), modelVersion: 7))
-        _ = s.reply("c0", s.delta([1, -1]))
+        s.reachStatistics()
         _ = s.reply("c0", .statistics(JobScript.stats, modelVersion: 8))
         _ = s.reply("c1", .statistics(JobScript.stats, modelVersion: 8))
         // c1 already answered: its error is not the phase's.

@@ -119,11 +119,7 @@ public struct UnlearningJob: Sendable {
             return [.log("job \(record.id): forget holder \(client) is down; waiting for it until the "
                          + "\(record.phase.rawValue) timeout")]
         }
-        participants.remove(client)
-        _ = quorum?.clientDied(client)
-        var actions: [JobAction] = [.log("job \(record.id): dropped non-holder \(client) (dead)")]
-        if quorum?.isComplete == true { actions += finishPhase(now: now) }
-        return actions
+        return dropNonHolder(client, because: "dead", now: now)
     }
 
     /// An Error in answer to the current phase: a holder's ends the job now with the client's reason (waiting for
@@ -136,9 +132,14 @@ public struct UnlearningJob: Sendable {
             return fail("forget holder \(client) could not carry out the \(record.phase.rawValue) phase: \(reason)",
                         now: now)
         }
+        return dropNonHolder(client, because: "error: \(reason)", now: now)
+    }
+
+    /// Takes a non-holder out of the job and the phase's quorum; finishes the phase if it was the last one awaited.
+    private mutating func dropNonHolder(_ client: ClientID, because cause: String, now: Double) -> [JobAction] {
         participants.remove(client)
         _ = quorum?.clientDied(client)
-        var actions: [JobAction] = [.log("job \(record.id): dropped non-holder \(client) (error: \(reason))")]
+        var actions: [JobAction] = [.log("job \(record.id): dropped non-holder \(client) (\(cause))")]
         if quorum?.isComplete == true { actions += finishPhase(now: now) }
         return actions
     }
