@@ -22,9 +22,10 @@ extension WSSCL {
         for epoch in 0..<s.epochs {
             let order = EpochOrder(shuffling: task.forget, batchSize: s.batchSize, rng: &rng)
             for (index, positions) in order.enumerated() {
-                let (images, _) = task.batch(positions)
+                let (images, labels) = task.batch(positions)
                 let targets = quantileTargets?.targets(for: positions)
-                    ?? pseudoLabels(original, images: images, classes: task.train.classCount, rng: &rng)
+                    ?? pseudoLabels(original, images: images, labels: labels, classes: task.train.classCount,
+                                    rng: &rng)
                 model.parameters.zeroGradients()
                 let logits = model.forward(images, mode: .training).logits
                 var kl = ClassificationLoss.klDivergence(targets: targets, logits: logits, temperature: s.temperature)
@@ -48,20 +49,32 @@ extension WSSCL {
         }
     }
 
-    /// q(x) for one batch: the original model's softmax averaged over the sample and its views, or uniform.
-    func pseudoLabels(_ original: Sequential, images: Tensor, classes: Int, rng: inout SeededGenerator) -> Tensor {
+    /// q(x) for one batch: the original model's softmax averaged over the sample and its views (with the true
+    /// label's mass moved to the other classes for `otherClasses`), or uniform.
+    func pseudoLabels(_ original: Sequential, images: Tensor, labels: [Int32], classes: Int,
+                      rng: inout SeededGenerator) -> Tensor {
         let s = configuration.stage1
         let rows = images.shape[0]
         if s.objective == .uniform { return Tensor(shape: [rows, classes], repeating: 1 / Float(classes)) }
         var q = original.logits(images).softmaxRows(temperature: s.temperature)
-        guard s.pseudoLabelViews > 0 else { return q }
-        let augmentation = configuration.stage2.augmentation
-        for _ in 0..<s.pseudoLabelViews {
-            let view = original.logits(augmentation.view(of: images, rng: &rng)).softmaxRows(temperature: s.temperature)
-            for i in 0..<q.count { q.storage[i] += view.storage[i] }
+        if s.pseudoLabelViews > 0 {
+            let augmentation = configuration.stage2.augmentation
+            for _ in 0..<s.pseudoLabelViews {
+                let view = original.logits(augmentation.view(of: images, rng: &rng))
+                    .softmaxRows(temperature: s.temperature)
+                for i in 0..<q.count { q.storage[i] += view.storage[i] }
+            }
+            let scale = 1 / Float(s.pseudoLabelViews + 1)
+            for i in 0..<q.count { q.storage[i] *= scale }
         }
-        let scale = 1 / Float(s.pseudoLabelViews + 1)
-        for i in 0..<q.count { q.storage[i] *= scale }
+        if s.objective == .otherClasses {
+            for (row, label) in labels.enumerated() {
+                let range = (row * classes)..<((row + 1) * classes)
+                let moved = HeldOutQuantileTargets.target(Array(q.storage[range]), label: Int(label),
+                                                          trueProbability: 0)
+                q.storage.replaceSubrange(range, with: moved)
+            }
+        }
         return q
     }
 
