@@ -89,13 +89,18 @@ enum SmallFashionMNIST {
         var wssStatistics = wss
         wssStatistics.stage2.negatives = .statistics
         wssStatistics.stage2.headStepsPerRound = 2
+        // The federated class reading: targets without the true label, from the sample alone.
+        var wssOtherClasses = wss
+        wssOtherClasses.stage1.objective = .otherClasses
+        wssOtherClasses.stage1.pseudoLabelViews = 0
         var literal = WSSCLConfiguration.abstractLiteral
         literal.stage1.epochs = 5
         literal.stage1.batchSize = 64
         literal.stage1.earlyStop = false
         let methods: [UnlearningMethod] = [RandomLabel(configuration: rl),
                                            RandomLabel(configuration: salun), WSSCL(configuration: wss),
-                                           WSSCL(configuration: wssStatistics), WSSCL(configuration: literal)]
+                                           WSSCL(configuration: wssStatistics), WSSCL(configuration: wssOtherClasses),
+                                           WSSCL(configuration: literal)]
         for method in methods {
             let metrics = try SmallFashionMNIST.evaluate(method, task: task, data: data)
             #expect(metrics.ua > 40, "\(method.name.rawValue) (\(method.configurationSummary)): \(metrics)")

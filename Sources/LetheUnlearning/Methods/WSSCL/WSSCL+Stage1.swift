@@ -14,8 +14,7 @@ extension WSSCL {
         var retainOptimizer = SGD(momentum: s.momentum, weightDecay: 5e-4)
         var stream = RetainStream(positions: task.retain, batchSize: s.batchSize)
         let teacher = try retainTeacher(original)
-        let quantileTargets = s.objective == .heldOutQuantiles
-            ? try HeldOutQuantileTargets(original: original, task: task, reference: heldOutReference) : nil
+        let fixedTargets = try precomputedTargets(original, task: task)
         let stopBelow = s.earlyStop ? heldOutAccuracy(original, task: task) : nil
         let forgetProbe = Array(task.forget.prefix(1000))
         var step = 0
@@ -23,7 +22,7 @@ extension WSSCL {
             let order = EpochOrder(shuffling: task.forget, batchSize: s.batchSize, rng: &rng)
             for (index, positions) in order.enumerated() {
                 let (images, labels) = task.batch(positions)
-                let targets = quantileTargets?.targets(for: positions)
+                let targets = fixedTargets?.targets(for: positions)
                     ?? pseudoLabels(original, images: images, labels: labels, classes: task.train.classCount,
                                     rng: &rng)
                 model.parameters.zeroGradients()
@@ -49,6 +48,22 @@ extension WSSCL {
         }
     }
 
+    /// The targets that need no random views, computed once: held-out quantiles, or the original's outputs without
+    /// views (nil: uniform, or views drawn per batch).
+    func precomputedTargets(_ original: Sequential, task: UnlearningTask) throws -> ForgetTargets? {
+        let s = configuration.stage1
+        switch s.objective {
+        case .heldOutQuantiles:
+            return try .heldOutQuantiles(original: original, task: task, reference: heldOutReference)
+        case .minimizeKL, .maximizeKL, .otherClasses:
+            guard s.pseudoLabelViews == 0 else { return nil }
+            return .originalOutputs(original, task: task, temperature: s.temperature,
+                                    removingTrueLabel: s.objective == .otherClasses)
+        case .uniform:
+            return nil
+        }
+    }
+
     /// q(x) for one batch: the original model's softmax averaged over the sample and its views (with the true
     /// label's mass moved to the other classes for `otherClasses`), or uniform.
     func pseudoLabels(_ original: Sequential, images: Tensor, labels: [Int32], classes: Int,
@@ -70,7 +85,7 @@ extension WSSCL {
         if s.objective == .otherClasses {
             for (row, label) in labels.enumerated() {
                 let range = (row * classes)..<((row + 1) * classes)
-                let moved = HeldOutQuantileTargets.target(Array(q.storage[range]), label: Int(label),
+                let moved = ForgetTargets.target(Array(q.storage[range]), label: Int(label),
                                                           trueProbability: 0)
                 q.storage.replaceSubrange(range, with: moved)
             }

@@ -11,32 +11,28 @@ import LetheTensor
 /// (memorised); mapping their rank onto the held-out confidence distribution gives the hardest forget samples the
 /// targets of the hardest unseen samples (some misclassified, as under Retrain), and leaves easy ones confident.
 /// All targets come from the original model, so this is a KL-to-pseudo-labels stage in WSS-CL's sense.
-struct HeldOutQuantileTargets {
-    /// One target row per forget sample, keyed by its position in the task's training set.
-    private let rows: [Int: [Float]]
-    let classCount: Int
-
+extension ForgetTargets {
     /// The held-out data is the task's (`task.heldOut`), else `reference` (a federated client's local test slice).
     /// - Throws: `UnlearningError.invalidConfiguration` when there is neither.
-    init(original: Sequential, task: UnlearningTask, reference: HeldOutSamples? = nil, batchSize: Int = 512) throws {
+    static func heldOutQuantiles(original: Sequential, task: UnlearningTask, reference: HeldOutSamples? = nil,
+                                 batchSize: Int = 512) throws -> ForgetTargets {
         let source = task.heldOut.isEmpty ? reference : HeldOutSamples(dataset: task.train, positions: task.heldOut)
         guard let source, !source.positions.isEmpty else {
             throw UnlearningError.invalidConfiguration(
                 method: MethodName.wssCL.rawValue, reason: "held-out-quantile pseudo-labels need held-out data")
         }
-        classCount = task.train.classCount
         let heldOut = Evaluator.evaluate(original, on: source.dataset, positions: source.positions,
                                          normalization: task.normalization, batchSize: batchSize)
-        let forget = Self.probabilities(original, dataset: task.train, positions: task.forget,
-                                        normalization: task.normalization, batchSize: batchSize)
-        let matched = Self.quantileMatched(forget.map { $0.probabilities[Int($0.label)] },
-                                           reference: heldOut.trueLabelProbabilities)
+        let forget = probabilities(original, dataset: task.train, positions: task.forget,
+                                   normalization: task.normalization, batchSize: batchSize)
+        let matched = quantileMatched(forget.map { $0.probabilities[Int($0.label)] },
+                                      reference: heldOut.trueLabelProbabilities)
         var rows: [Int: [Float]] = [:]
         for (index, sample) in forget.enumerated() {
-            rows[task.forget[index]] = Self.target(sample.probabilities, label: Int(sample.label),
-                                                   trueProbability: matched[index])
+            rows[task.forget[index]] = target(sample.probabilities, label: Int(sample.label),
+                                              trueProbability: matched[index])
         }
-        self.rows = rows
+        return ForgetTargets(rows: rows, classCount: task.train.classCount)
     }
 
     /// Each value replaced by the `reference` value at the same quantile (mid-rank; ties keep input order).
@@ -49,36 +45,6 @@ struct HeldOutQuantileTargets {
             matched[index] = sortedReference[min(sortedReference.count - 1, Int(quantile * Double(sortedReference.count)))]
         }
         return matched
-    }
-
-    /// The [batch, classes] targets of forget positions.
-    func targets(for positions: some Collection<Int>) -> Tensor {
-        Tensor(shape: [positions.count, classCount], storage: positions.flatMap { rows[$0]! })
-    }
-
-    /// `p` with the true label's mass set to `trueProbability` and the rest rescaled (uniform if p had none).
-    static func target(_ p: [Float], label: Int, trueProbability: Float) -> [Float] {
-        let others = 1 - p[label]
-        var q = p.indices.map { k -> Float in
-            guard k != label else { return trueProbability }
-            return others > 1e-6 ? p[k] / others * (1 - trueProbability)
-                                 : (1 - trueProbability) / Float(p.count - 1)
-        }
-        let sum = q.reduce(0, +)
-        for k in q.indices { q[k] /= sum }
-        return q
-    }
-
-    /// Whole softmax rows (the `Evaluator` keeps only the true label's probability, all the held-out pass needs).
-    static func probabilities(_ model: Sequential, dataset: ImageDataset, positions: [Int],
-                              normalization: Normalization,
-                              batchSize: Int) -> [(probabilities: [Float], label: Int32)] {
-        EpochOrder(ordered: positions, batchSize: batchSize).flatMap { slice in
-            let (images, labels) = dataset.batch(slice, normalization: normalization)
-            let p = model.logits(images).softmaxRows()
-            let classes = p.shape[1]
-            return labels.indices.map { i in (Array(p.storage[(i * classes)..<((i + 1) * classes)]), labels[i]) }
-        }
     }
 }
 
