@@ -32,15 +32,20 @@ extension CoordinatorNode {
 
     /// Sends to a peer that may not be a registered client (operators, strangers).
     func sendRaw(_ body: Lethe_V1_Envelope.OneOf_Body, to peer: PeerID, jobID: String = "", replyTo: UInt64 = 0) {
-        let envelope = WireCodec.envelope(jobID: jobID, senderID: configuration.nodeID,
-                                          messageNumber: nextMessageNumber(), replyTo: replyTo, body: body)
         do {
-            let data = try WireCodec.encode(envelope)
-            try transport.send([data], to: peer)
-            wireCensus.count(body.fieldName, sent: true, bytes: data.count)
+            try sendRawOrThrow(body, to: peer, jobID: jobID, replyTo: replyTo)
         } catch {
             log("could not answer peer \(peer): \(error)")
         }
+    }
+
+    func sendRawOrThrow(_ body: Lethe_V1_Envelope.OneOf_Body, to peer: PeerID, jobID: String = "",
+                        replyTo: UInt64 = 0) throws {
+        let envelope = WireCodec.envelope(jobID: jobID, senderID: configuration.nodeID,
+                                          messageNumber: nextMessageNumber(), replyTo: replyTo, body: body)
+        let data = try WireCodec.encode(envelope)
+        try transport.send([data], to: peer)
+        wireCensus.count(body.fieldName, sent: true, bytes: data.count)
     }
 
     func sendError(_ error: Lethe_V1_Error, to peer: PeerID) {
@@ -68,12 +73,20 @@ extension CoordinatorNode {
         for client in clients.alive.keys.sorted() { send(.heartbeat(beat), to: client, jobID: "", round: 0) }
     }
 
-    /// Tells the operator that submitted `requestID` how its job ended (best effort: it may have gone).
+    /// Tells the operator that submitted `requestID` how its job ended (best effort: a `lethe forget` without
+    /// `--wait` has gone once its request was acknowledged, and the ledger keeps the outcome for `lethe status`).
+    /// The job has ended, so the requester is forgotten either way.
     func notifyRequester(_ requestID: String, state: Lethe_V1_JobState, detail: String) {
-        guard let peer = requesters[requestID] else { return }
+        guard let peer = requesters.removeValue(forKey: requestID) else { return }
         var status = Lethe_V1_JobStatus()
         (status.state, status.phase, status.modelVersion) = (state, job?.record.phase.rawValue ?? "", modelVersion)
         (status.progress, status.detail) = (state == .done ? 1 : 0, detail)
-        sendRaw(.jobStatus(status), to: peer, jobID: requestID)
+        do {
+            try sendRawOrThrow(.jobStatus(status), to: peer, jobID: requestID)
+        } catch TransportError.peerUnreachable {
+            log("request \(requestID): its submitter has disconnected, so the outcome (\(detail)) is in the ledger only")
+        } catch {
+            log("request \(requestID): could not tell its submitter the outcome: \(error)")
+        }
     }
 }

@@ -114,6 +114,22 @@ final class LogLines: @unchecked Sendable {
         #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain"])
     }
 
+    /// `lethe forget` without `--wait` leaves once acknowledged: the job's outcome goes to the ledger, the log says
+    /// so in words, and the coordinator goes on to its comparison runs.
+    @Test func aSubmitterThatLeftAfterTheAckIsNotNeededForTheOutcome() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        let requester = try h.submitDeletion("r1")
+        requester.transport.close()
+        try h.pump()
+        #expect(h.node.isFinished)
+        #expect(try h.store.request(id: "r1")?.state == .done)
+        #expect(h.lines.all.contains { $0.contains("request r1: its submitter has disconnected") }, "\(h.lines.all)")
+        #expect(!h.lines.all.contains { $0.contains("could not answer peer") })
+        #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain"])
+    }
+
     @Test func malformedOversizedAndNaNMessagesAreRefusedAndTheJobGoesOn() throws {
         let h = try Harness()
         try h.connectClients()
