@@ -58,7 +58,9 @@ final class PhaseReporter {
             if interactive && !phase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
             phase = newPhase
             phaseStart = Date()
-            if !interactive { log("\(prefix): \(phase)") }
+            // The module's log, not `self.log`: that one adds the prefix again and clears `phase`, which made every
+            // later report of the same phase look new (a line per step when stderr is not a terminal).
+            if !interactive { lethe.log("\(prefix): \(phase)") }
         }
         guard interactive, Date().timeIntervalSince(lastDraw) > 0.1 || fraction >= 1 else { return }
         lastDraw = Date()
