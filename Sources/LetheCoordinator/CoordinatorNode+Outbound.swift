@@ -84,7 +84,8 @@ extension CoordinatorNode {
         do {
             try sendRawOrThrow(.jobStatus(status), to: peer, jobID: requestID)
         } catch TransportError.peerUnreachable {
-            log("request \(requestID): its submitter has disconnected, so the outcome (\(detail)) is in the ledger only")
+            log("request \(requestID): its submitter has disconnected, so the outcome (\(detail)) is in the "
+                + "ledger only")
         } catch {
             log("request \(requestID): could not tell its submitter the outcome: \(error)")
         }

@@ -4,7 +4,8 @@ import Testing
 /// Progress written to a pipe or a file (not a terminal) is one line per phase, each prefixed once.
 @Suite struct ProgressOutputTests {
     @Test func aPhaseIsLoggedOnceWhenStderrIsNotATerminal() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lethe-progress-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lethe-progress-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let result = try LetheProcess.run(["unlearn", "--train-subset", "400", "--test-subset", "200", "--epochs", "1",
                                            "--method", "ft", "--cache-dir", scratch.path,

@@ -85,8 +85,7 @@ extension WSSCL {
         if s.objective == .otherClasses {
             for (row, label) in labels.enumerated() {
                 let range = (row * classes)..<((row + 1) * classes)
-                let moved = ForgetTargets.target(Array(q.storage[range]), label: Int(label),
-                                                          trueProbability: 0)
+                let moved = ForgetTargets.target(Array(q.storage[range]), label: Int(label), trueProbability: 0)
                 q.storage.replaceSubrange(range, with: moved)
             }
         }
