@@ -62,6 +62,14 @@ final class Harness {
         }
     }
 
+    /// The preamble of most tests: the scripted clients connect, the original is published, deletion `id` is
+    /// submitted and acknowledged. Returns the operator that submitted it.
+    @discardableResult func startJob(_ id: String = "r1") throws -> FakeClient {
+        try connectClients()
+        try pump(until: { (try? store.latestModelVersion()) != nil })
+        return try submitDeletion(id)
+    }
+
     func submitDeletion(_ id: String, target: String = "c0", ids: [UInt64] = [3, 4]) throws -> FakeClient {
         let operatorClient = try FakeClient("operator-\(id)", network: network)
         var request = Lethe_V1_DeletionRequest()
@@ -118,9 +126,7 @@ final class LogLines: @unchecked Sendable {
     /// so in words, and the coordinator goes on to its comparison runs.
     @Test func aSubmitterThatLeftAfterTheAckIsNotNeededForTheOutcome() throws {
         let h = try Harness()
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        let requester = try h.submitDeletion("r1")
+        let requester = try h.startJob()
         requester.transport.close()
         try h.pump()
         #expect(h.node.isFinished)
@@ -132,9 +138,7 @@ final class LogLines: @unchecked Sendable {
 
     @Test func malformedOversizedAndNaNMessagesAreRefusedAndTheJobGoesOn() throws {
         let h = try Harness()
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        _ = try h.submitDeletion("r1")
+        try h.startJob()
         try h.pump(until: { h.node.job?.record.phase == .statistics })
         let c1 = h.clients[1]
         try c1.sendRaw(Data([0xFF, 0x00, 0x13, 0x37]))
@@ -171,9 +175,7 @@ final class LogLines: @unchecked Sendable {
 
     @Test func aDeadNonHolderIsDroppedAndTheJobCompletes() throws {
         let h = try Harness()
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        _ = try h.submitDeletion("r1")
+        try h.startJob()
         try h.pump(until: { h.node.job?.record.phase == .saliency })
         h.clients[2].silent = true
         h.clock.seconds += 60  // c2 stops heartbeating; the others keep talking
@@ -189,9 +191,7 @@ final class LogLines: @unchecked Sendable {
 
     @Test func aDeadHolderFailsTheJobAfterThePhaseTimeout() throws {
         let h = try Harness()
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        _ = try h.submitDeletion("r1")
+        try h.startJob()
         try h.pump(until: { h.node.job?.record.phase == .saliency })
         h.clients[0].silent = true
         try h.pump(limit: 5)
@@ -205,9 +205,7 @@ final class LogLines: @unchecked Sendable {
 
     @Test func aHolderThatAnswersAPhaseWithAnErrorFailsTheJobWithoutWaitingForTheTimeout() throws {
         let h = try Harness()
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        _ = try h.submitDeletion("r1")
+        try h.startJob()
         h.clients[0].failingPhase = .forget
         try h.pump(until: { h.node.job == nil || h.node.job?.record.phase == .failed })
         let job = try #require(try h.store.jobs().first)
@@ -219,9 +217,7 @@ final class LogLines: @unchecked Sendable {
 
     @Test func aNonHolderThatAnswersWithAnErrorIsDroppedAndTheJobCompletes() throws {
         let h = try Harness()
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        _ = try h.submitDeletion("r1")
+        try h.startJob()
         h.clients[2].failingPhase = .statistics
         try h.pump()
         #expect(try h.store.jobs().first?.phase == .published)
@@ -231,9 +227,7 @@ final class LogLines: @unchecked Sendable {
     @Test func aRestartedCoordinatorResumesTheJobAndLosesNoAcknowledgedRequest() throws {
         let store = InMemoryJobStore()
         let first = try Harness(store: store, stopAfterJobs: 2)
-        try first.connectClients()
-        try first.pump(until: { (try? store.latestModelVersion()) != nil })
-        _ = try first.submitDeletion("r1")
+        try first.startJob()
         try first.pump(until: { first.node.job?.record.phase == .contrastive })
         let r2 = try first.submitDeletion("r2", ids: [7])  // acknowledged while r1 runs, then the coordinator "dies"
         #expect(r2.received.contains { if case .deletionAck(let ack)? = $0.body { ack.state == .recorded } else { false } })
@@ -257,9 +251,7 @@ final class LogLines: @unchecked Sendable {
     @Test func aJobKilledAfterPublishingIsRecordedOnceOnResume() throws {
         let store = KilledAfterPublishing()
         let first = try Harness(store: store)
-        try first.connectClients()
-        try first.pump(until: { (try? store.latestModelVersion()) != nil })
-        _ = try first.submitDeletion("r1")
+        try first.startJob()
         #expect(throws: KilledAfterPublishing.Kill.self) { try first.pump() }
         #expect(try store.latestModelVersion()?.version == 4)
         #expect(try store.unfinishedJobs().map(\.phase) == [.verification])

@@ -41,15 +41,11 @@ import Testing
 
     @Test func aSkippedRetrainLeavesFTTheVersionsAndSeedsOfARealOne() throws {
         let real = try Harness(comparisons: [.retrain(rounds: 1), .fineTune(rounds: 1)])
-        try real.connectClients()
-        try real.pump(until: { (try? real.store.latestModelVersion()) != nil })
-        _ = try real.submitDeletion("r1")
+        try real.startJob()
         try real.pump()
 
         let cached = try Harness(loadedOriginal: Self.loaded, comparisons: [.skipped(rounds: 1), .fineTune(rounds: 1)])
-        try cached.connectClients()
-        try cached.pump(until: { (try? cached.store.latestModelVersion()) != nil })
-        _ = try cached.submitDeletion("r1")
+        try cached.startJob()
         try cached.pump()
 
         #expect(cached.node.isFinished)
@@ -63,9 +59,7 @@ import Testing
 
     @Test func aSecondRetrainStartsFromTheInitialWeightsOnOtherRoundSeeds() throws {
         let h = try Harness(comparisons: [.retrain(rounds: 1), .retrainAgain(rounds: 1)])
-        try h.connectClients()
-        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
-        _ = try h.submitDeletion("r1")
+        try h.startJob()
         try h.pump()
         #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain", "retrain-2"])
         // Original rounds 1–2, Retrain round 3 from v5 (the initial weights re-published), retrain-2 round 4 from v7.
