@@ -110,7 +110,7 @@ struct SimulateCommand: ParsableCommand {
 
     /// Stage-1 epochs for a class or whole-client deletion: enough for ~20 batches of 128 on the busiest holder
     /// (2 epochs of a full-size holder's 1,470 class samples: Avg. Gap 0.22 / 0.23 on validation seeds at 13 % of
-    /// Retrain's time, where 3 epochs gave 0.10 / 0.09 at ~15 %, over the time bar; BENCHMARKS.md).
+    /// Retrain's time, where 3 epochs gave 0.10 / 0.09 at 17 %, over the 15 % bar; BENCHMARKS.md).
     static func holderForgettingEpochs(forgetPerHolder: Int) -> Int {
         guard forgetPerHolder > 0 else { return 1 }
         return min(10, max(1, (2_560 + forgetPerHolder - 1) / forgetPerHolder))

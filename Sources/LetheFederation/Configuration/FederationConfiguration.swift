@@ -62,9 +62,9 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         public init() {}
 
         /// The settings a job for `scope` runs with: class and whole-client deletions take the class stage 1 (its
-        /// length, ~20 holder batches in `lethe simulate`, and rate). A whole client's clients run it with the sample reading's targets
-        /// (`ClientNode`); at full size its rate 0.01 beat the sample rate 0.05 (Avg. Gap 1.59 against 1.83, seed 1,
-        /// BENCHMARKS.md).
+        /// length, ~20 holder batches in `lethe simulate`, and rate). A whole client's clients run it with the sample
+        /// reading's targets (`ClientNode`); at full size its rate 0.01 beat the sample rate 0.05 (Avg. Gap 1.59
+        /// against 1.83, seed 1, BENCHMARKS.md).
         public func resolved(for scope: DeletionScope) -> Unlearning {
             if case .samples = scope { return self }
             var copy = self

@@ -27,12 +27,9 @@ extension ForgetTargets {
                                    normalization: task.normalization, batchSize: batchSize)
         let matched = quantileMatched(forget.map { $0.probabilities[Int($0.label)] },
                                       reference: heldOut.trueLabelProbabilities)
-        var rows: [Int: [Float]] = [:]
-        for (index, sample) in forget.enumerated() {
-            rows[task.forget[index]] = target(sample.probabilities, label: Int(sample.label),
-                                              trueProbability: matched[index])
-        }
-        return ForgetTargets(rows: rows, classCount: task.train.classCount)
+        return ForgetTargets(task: task, rows: zip(forget, matched).map { sample, probability in
+            target(sample.probabilities, label: Int(sample.label), trueProbability: probability)
+        })
     }
 
     /// Each value replaced by the `reference` value at the same quantile (mid-rank; ties keep input order).

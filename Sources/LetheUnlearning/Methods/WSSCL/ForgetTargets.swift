@@ -9,9 +9,10 @@ struct ForgetTargets {
     private let rows: [Int: [Float]]
     let classCount: Int
 
-    init(rows: [Int: [Float]], classCount: Int) {
-        self.rows = rows
-        self.classCount = classCount
+    /// One row per forget sample of `task`, in `task.forget`'s order (a position listed twice keeps its last row).
+    init(task: UnlearningTask, rows: [[Float]]) {
+        self.rows = Dictionary(zip(task.forget, rows), uniquingKeysWith: { _, last in last })
+        classCount = task.train.classCount
     }
 
     /// The original's softmax at `temperature` on each forget sample; with `removingTrueLabel` the true label's
@@ -20,12 +21,10 @@ struct ForgetTargets {
                                 removingTrueLabel: Bool, batchSize: Int = 512) -> ForgetTargets {
         let forget = probabilities(original, dataset: task.train, positions: task.forget,
                                    normalization: task.normalization, temperature: temperature, batchSize: batchSize)
-        var rows: [Int: [Float]] = [:]
-        for (index, sample) in forget.enumerated() {
-            rows[task.forget[index]] = removingTrueLabel
-                ? target(sample.probabilities, label: Int(sample.label), trueProbability: 0) : sample.probabilities
-        }
-        return ForgetTargets(rows: rows, classCount: task.train.classCount)
+        return ForgetTargets(task: task, rows: forget.map { sample in
+            removingTrueLabel ? target(sample.probabilities, label: Int(sample.label), trueProbability: 0)
+                              : sample.probabilities
+        })
     }
 
     /// The [batch, classes] targets of forget positions.

@@ -32,7 +32,8 @@ public struct WSSCLConfiguration: Codable, Equatable, Sendable {
             /// Minimise KL(uniform ‖ p_θ): push forget outputs towards "no idea" (competition reading).
             case uniform
             /// Minimise KL(q ‖ p_θ) to the original's outputs with the true-label probability moved to the held-out
-            /// confidence at the sample's quantile (`ForgetTargets.heldOutQuantiles`): forget samples should look unseen.
+            /// confidence at the sample's quantile (`ForgetTargets.heldOutQuantiles`): forget samples should look
+            /// unseen.
             case heldOutQuantiles = "held-out-quantiles"
             /// Minimise KL(q ‖ p_θ) to the original's (view-averaged) outputs with the true label's probability
             /// given to the other classes in proportion: what a model that never saw the class would answer, the
