@@ -62,9 +62,13 @@ public struct ResultRow: Codable, Equatable, Sendable {
     public var rte: Double?
     public var std: Spread?
     public var configuration: String?
+    /// Balanced accuracy of the MIA attack on its own members and non-members, in percent (50 is chance): how much
+    /// the `mia` column can say about this model.
+    public var miaAttackAccuracy: Double?
 
     public init(method: String, ua: Double, ra: Double, ta: Double, mia: Double, seconds: Double,
-                avgGap: Double? = nil, rte: Double? = nil, std: Spread? = nil, configuration: String? = nil) {
+                avgGap: Double? = nil, rte: Double? = nil, std: Spread? = nil, configuration: String? = nil,
+                miaAttackAccuracy: Double? = nil) {
         self.method = method
         self.ua = ua; self.ra = ra; self.ta = ta; self.mia = mia
         self.seconds = seconds
@@ -72,6 +76,7 @@ public struct ResultRow: Codable, Equatable, Sendable {
         self.rte = rte
         self.std = std
         self.configuration = configuration
+        self.miaAttackAccuracy = miaAttackAccuracy
     }
 
     /// Standard deviations over seeds.
@@ -90,6 +95,7 @@ public struct ResultRow: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case method, ua, ra, ta, mia, seconds, rte, std, configuration
         case avgGap = "avg_gap"
+        case miaAttackAccuracy = "mia_attack_accuracy"
     }
 }
 
@@ -104,6 +110,7 @@ extension ResultRow {
             return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count)).squareRoot()
         }
         let gaps = rows.compactMap(\.avgGap), rtes = rows.compactMap(\.rte)
+        let attackAccuracies = rows.compactMap(\.miaAttackAccuracy)
         return ResultRow(
             method: rows[0].method, ua: mean(rows.map(\.ua)), ra: mean(rows.map(\.ra)), ta: mean(rows.map(\.ta)),
             mia: mean(rows.map(\.mia)), seconds: mean(rows.map(\.seconds)),
@@ -111,6 +118,7 @@ extension ResultRow {
             std: Spread(ua: spread(rows.map(\.ua)), ra: spread(rows.map(\.ra)), ta: spread(rows.map(\.ta)),
                         mia: spread(rows.map(\.mia)), avgGap: gaps.count == rows.count ? spread(gaps) : nil,
                         seconds: spread(rows.map(\.seconds))),
-            configuration: rows[0].configuration)
+            configuration: rows[0].configuration,
+            miaAttackAccuracy: attackAccuracies.count == rows.count ? mean(attackAccuracies) : nil)
     }
 }

@@ -30,7 +30,17 @@ public enum ResultsTable {
         let title = "\(document.dataset) · \(document.model) · forget \(document.forget.kind)"
             + (document.forget.fraction.map { " \($0)" } ?? "") + (document.forget.classLabel.map { " \($0)" } ?? "")
             + " (\(document.forget.count) samples) · seed\(document.seeds.count > 1 ? "s" : "") \(seeds)"
-        return ([title, rule, lines[0], rule] + lines.dropFirst() + [rule]).joined(separator: "\n")
+        return ([title, rule, lines[0], rule] + lines.dropFirst() + [rule] + attackLine(ordered(document.results)))
+            .joined(separator: "\n")
+    }
+
+    /// One line under the table with each model's MIA attack accuracy, when it was measured: an MIA column read
+    /// without it looks equally precise whether the attack separates seen from unseen data or is guessing.
+    static func attackLine(_ rows: [ResultRow]) -> [String] {
+        let measured = rows.compactMap { row in row.miaAttackAccuracy.map { (row.method, $0) } }
+        guard !measured.isEmpty else { return [] }
+        return ["MIA attack accuracy on its members vs non-members (chance 50 %): "
+            + measured.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: " · ")]
     }
 
     /// original, retrain, then the rest in their given order.

@@ -319,7 +319,8 @@ struct SimulateCommand: ParsableCommand {
                              avgGap: run.name == "retrain" ? nil : m.averageGap(to: reference),
                              rte: run.name == "original" ? nil : run.seconds / max(retrain.seconds, 1e-9),
                              configuration: configurationText(run, stage1: stage1, stage2: stage2)
-                                 + (run.loadedFrom == nil ? "" : " (cached)"))
+                                 + (run.loadedFrom == nil ? "" : " (cached)"),
+                             miaAttackAccuracy: m.miaAttackAccuracy)
         }
         let document = ResultsDocument(forget: plan.description(count: plan.forget.count), clients: clients,
                                        seeds: [seed], results: rows)

@@ -156,7 +156,8 @@ struct UnlearnCommand: ParsableCommand {
         func row(_ m: MethodOutcome, retrainSeconds: Double, isRetrain: Bool = false) -> ResultRow {
             ResultRow(method: m.method, ua: m.metrics.ua, ra: m.metrics.ra, ta: m.metrics.ta, mia: m.metrics.mia,
                       seconds: m.seconds, avgGap: isRetrain ? nil : m.averageGap,
-                      rte: m.method == "original" ? nil : m.seconds / retrainSeconds, configuration: m.configuration)
+                      rte: m.method == "original" ? nil : m.seconds / retrainSeconds, configuration: m.configuration,
+                      miaAttackAccuracy: m.metrics.miaAttackAccuracy)
         }
         var perMethod: [(String, [ResultRow])] = []
         for outcome in outcomes {

@@ -18,6 +18,17 @@ import Testing
         #expect(lines[5].hasPrefix("retrain"))
         #expect(lines[6].hasPrefix("wss-cl"))
         #expect(lines[6].contains("0.60"))
+        #expect(lines.count == 8, "no attack line when no row measured the attack")
+    }
+
+    @Test func measuredAttackAccuraciesFollowTheTableInRowOrder() {
+        var measured = document
+        measured.results[0].miaAttackAccuracy = 51.34
+        measured.results[2].miaAttackAccuracy = 60
+        let lines = ResultsTable.render(measured).split(separator: "\n")
+        #expect(lines.last == "MIA attack accuracy on its members vs non-members (chance 50 %): original 60.0 · wss-cl 51.3")
+        let decoded = try? JSONDecoder().decode(ResultsDocument.self, from: measured.jsonData())
+        #expect(decoded?.results[0].miaAttackAccuracy == 51.34)
     }
 
     @Test func jsonFollowsTheArchitectureSchema() throws {
@@ -29,5 +40,14 @@ import Testing
         #expect((object["forget"] as! [String: Any])["fraction"] as? Double == 0.1)
         let decoded = try JSONDecoder().decode(ResultsDocument.self, from: document.jsonData())
         #expect(decoded == document)
+    }
+
+    @Test func aggregateAveragesTheAttackAccuracyOnlyWhenEverySeedMeasuredIt() {
+        let a = ResultRow(method: "wss-cl", ua: 1, ra: 2, ta: 3, mia: 4, seconds: 5, miaAttackAccuracy: 50)
+        var b = a
+        b.miaAttackAccuracy = 53
+        #expect(ResultRow.aggregate([a, b]).miaAttackAccuracy == 51.5)
+        b.miaAttackAccuracy = nil
+        #expect(ResultRow.aggregate([a, b]).miaAttackAccuracy == nil)
     }
 }

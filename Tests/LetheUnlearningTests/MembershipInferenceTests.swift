@@ -22,6 +22,20 @@ import Testing
         #expect(remembered < 20, "forget set drawn like members: \(remembered) %")
     }
 
+    @Test func attackAccuracyIsNearTheBayesRateAndChanceWhenMembersLookLikeNonMembers() throws {
+        var rng = SeededGenerator(seed: 32)
+        let attack = MembershipInference()
+        let members = confidences(2000, skew: 8, rng: &rng), nonMembers = confidences(2000, skew: 1, rng: &rng)
+        let forget = confidences(500, skew: 1, rng: &rng)
+        let separable = try attack.assess(members: members, nonMembers: nonMembers, forget: forget)
+        // Bayes boundary 0.74: recalls 1 − 0.09 (members) and 0.74 (non-members), balanced accuracy ≈ 82.5 %.
+        #expect(abs(separable.attackAccuracy - 82.5) < 3, "\(separable.attackAccuracy) %")
+        #expect(separable.efficacy == (try attack.efficacy(members: members, nonMembers: nonMembers, forget: forget)))
+        let alike = try attack.assess(members: confidences(2000, skew: 4, rng: &rng),
+                                      nonMembers: confidences(2000, skew: 4, rng: &rng), forget: forget)
+        #expect(abs(alike.attackAccuracy - 50) < 3, "same distribution: \(alike.attackAccuracy) %")
+    }
+
     @Test func efficacyIsAPercentageOfTheForgetSet() throws {
         // Perfectly separated: members at 0.9–1, non-members at 0–0.1; forget has 3 of 4 points near 0.
         let members: [Float] = [0.9, 0.95, 0.97, 1.0], nonMembers: [Float] = [0.0, 0.02, 0.05, 0.1]

@@ -39,10 +39,10 @@ public enum UnlearningEvaluator {
         // Members: the first |non-members| retained samples in dataset order; non-members: the test images.
         let nonMembers = data.nonMemberPositions.map { test.trueLabelProbabilities[$0] }
         let members = Array(retain.trueLabelProbabilities.prefix(nonMembers.count))
-        let mia = try MembershipInference(c: 3, gamma: nil).efficacy(
+        let mia = try MembershipInference(c: 3, gamma: nil).assess(
             members: members, nonMembers: nonMembers, forget: forget.trueLabelProbabilities)
         return UnlearningMetrics(ua: 100 - forget.accuracy, ra: retain.accuracy,
                                  ta: try UnlearningMetrics.accuracyPercent(correct: taCorrect, total: accuracySet.count),
-                                 mia: mia)
+                                 mia: mia.efficacy, miaAttackAccuracy: mia.attackAccuracy)
     }
 }

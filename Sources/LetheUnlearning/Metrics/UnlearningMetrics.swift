@@ -10,12 +10,16 @@ public struct UnlearningMetrics: Codable, Equatable, Sendable {
     public var ta: Double
     /// MIA-efficacy: percentage of the forget set the attack calls non-member.
     public var mia: Double
+    /// Balanced accuracy of the MIA attack on its own members and non-members (50 % is chance): how much `mia` can
+    /// mean (`MembershipInference.assess`). Not part of Avg. Gap; nil where it was not measured.
+    public var miaAttackAccuracy: Double?
 
-    public init(ua: Double, ra: Double, ta: Double, mia: Double) {
+    public init(ua: Double, ra: Double, ta: Double, mia: Double, miaAttackAccuracy: Double? = nil) {
         self.ua = ua
         self.ra = ra
         self.ta = ta
         self.mia = mia
+        self.miaAttackAccuracy = miaAttackAccuracy
     }
 
     /// Avg. Gap to Retrain: ¼ (|UA − UA_r| + |RA − RA_r| + |TA − TA_r| + |MIA − MIA_r|). Lower is better.
