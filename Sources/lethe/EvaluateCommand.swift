@@ -2,22 +2,35 @@ import ArgumentParser
 import Foundation
 import LetheData
 import LetheNN
+import LetheTensor
 import LetheUnlearning
 
-/// `lethe evaluate`: accuracy of a saved model on the Fashion-MNIST test set, overall and per class.
+/// `lethe evaluate`: accuracy of a saved model on the Fashion-MNIST test set, overall and per class; with
+/// `--forget`, also the unlearning metrics of that model against a forget set (an audit of any saved model, such as
+/// one `lethe simulate` published).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Test accuracy of a saved cnn-small model, overall and per class."
+        abstract: "Test accuracy of a saved cnn-small model, overall and per class; UA, RA, TA and MIA with --forget.",
+        discussion: """
+            With --forget, D_f is the named training images and D_r every other training image; TA and the MIA \
+            non-members are the evaluated test images (for class:N, TA leaves class N out). The line "MIA attack \
+            accuracy" is the attack's balanced accuracy on its own members and non-members: near 50 % it cannot tell \
+            seen from unseen images, and MIA-efficacy then moves by chance.
+            """
     )
 
     @OptionGroup var data: DataOptions
     @Option(help: "The model to evaluate (safetensors written by `lethe train`).") var model: String
     @Option(help: "Evaluate on the first N test images (default: all).") var testSubset: Int?
+    @Option(help: "Also measure UA, RA, TA and MIA against this forget set: random:FRACTION, class:LABEL or ids:FILE.")
+    var forget: String?
+    @Option(help: "Seed of the random:FRACTION selection.") var seed: UInt64 = 1
     @Option(help: "Write the results as JSON to this path.") var json: String?
 
     func run() throws {
         let started = Date()
+        let forgetSpec = try forget.map { try ForgetSpec(parsing: $0) }
         let network = Architecture.cnnSmall.build(seed: 0)
         try Safetensors.load(into: network.parameters, from: URL(fileURLWithPath: model),
                              expectedArchitecture: network.architecture)
@@ -29,12 +42,31 @@ struct EvaluateCommand: ParsableCommand {
             let name = FashionMNIST.classNames[c].padding(toLength: 12, withPad: " ", startingAt: 0)
             print("  \(c) \(name) " + (accuracy.map { String(format: "%6.2f%%", $0) } ?? "     —"))
         }
+        let unlearning = try forgetSpec.map { try unlearningMetrics(network, test: test.subset(positions), spec: $0) }
         if let json {
             let perClass = evaluation.perClassAccuracy.map { $0 ?? .nan }
             try writeJSON(EvaluateResult(model: model, testImages: positions.count, testAccuracy: evaluation.accuracy,
-                                         perClassAccuracy: perClass,
+                                         perClassAccuracy: perClass, unlearning: unlearning,
                                          seconds: Date().timeIntervalSince(started)), to: json)
         }
+    }
+
+    private func unlearningMetrics(_ network: Sequential, test: ImageDataset, spec: ForgetSpec) throws
+        -> UnlearningMetrics
+    {
+        let train = try FashionMNIST.load(split: .train, directory: data.directory)
+        var rng = SeededGenerator(seed: seed)
+        let split = try spec.select(in: train, rng: &rng)
+        let task = try UnlearningTask(train: train, forget: split.forget, retain: split.retain)
+        var evaluation = EvaluationData(test: test)
+        if case .wholeClass(let label) = spec { evaluation = .excludingClass(label, from: test) }
+        let metrics = try UnlearningEvaluator.evaluate(network, task: task, data: evaluation)
+        print(String(format: "forget %@ (%d images): UA %.2f  RA %.2f  TA %.2f  MIA %.2f", spec.description,
+                     split.forget.count, metrics.ua, metrics.ra, metrics.ta, metrics.mia))
+        if let accuracy = metrics.miaAttackAccuracy {
+            print(String(format: "MIA attack accuracy on its members vs non-members (chance 50 %%): %.1f", accuracy))
+        }
+        return metrics
     }
 }
 
@@ -44,10 +76,12 @@ struct EvaluateResult: Codable {
     var testImages: Int
     var testAccuracy: Double
     var perClassAccuracy: [Double]
+    /// UA, RA, TA, MIA and the attack's accuracy, with `--forget`.
+    var unlearning: UnlearningMetrics?
     var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case model, seconds
+        case model, seconds, unlearning
         case testImages = "test_images", testAccuracy = "test_accuracy", perClassAccuracy = "per_class_accuracy"
     }
 }

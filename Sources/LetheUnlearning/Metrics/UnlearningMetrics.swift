@@ -22,6 +22,11 @@ public struct UnlearningMetrics: Codable, Equatable, Sendable {
         self.miaAttackAccuracy = miaAttackAccuracy
     }
 
+    enum CodingKeys: String, CodingKey {
+        case ua, ra, ta, mia
+        case miaAttackAccuracy = "mia_attack_accuracy"
+    }
+
     /// Avg. Gap to Retrain: ¼ (|UA − UA_r| + |RA − RA_r| + |TA − TA_r| + |MIA − MIA_r|). Lower is better.
     public func averageGap(to retrain: UnlearningMetrics) -> Double {
         (abs(ua - retrain.ua) + abs(ra - retrain.ra) + abs(ta - retrain.ta) + abs(mia - retrain.mia)) / 4
