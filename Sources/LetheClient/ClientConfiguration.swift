@@ -19,18 +19,11 @@ public struct ClientConfiguration: Sendable {
         return configuration
     }
 
-    /// The class reading with stage-1 targets `other-classes` from the sample alone: each forget sample is pulled
-    /// to the original's answer without its class (the nearest remaining class, as under Retrain) rather than to
-    /// uniform "no idea" outputs, whose pull on the neighbouring classes cost ~2 points of RA and TA. Full size,
-    /// federated validation seeds 100 and 101 at 3 epochs: Avg. Gap 0.10 / 0.09 against uniform's 0.62 / 0.74;
-    /// at 2 epochs (what `lethe simulate` runs) 0.22 / 0.23. View-averaged targets (0.25 / 0.20) cost a forward
-    /// pass of the original per batch; targets from the sample alone are computed once (BENCHMARKS.md, session 6).
-    static var federatedForClasses: WSSCLConfiguration {
-        var configuration = federated(.forClasses)
-        configuration.stage1.objective = .otherClasses
-        configuration.stage1.pseudoLabelViews = 0
-        return configuration
-    }
+    /// The class reading (`WSSCLConfiguration.forClasses`: stage-1 targets `other-classes` from the sample alone,
+    /// computed once per job). Full size, federated validation seeds 100 and 101 at 3 epochs: Avg. Gap 0.10 / 0.09
+    /// against uniform targets' 0.62 / 0.74; at 2 epochs (what `lethe simulate` runs) 0.22 / 0.23 (BENCHMARKS.md,
+    /// session 6).
+    static var federatedForClasses: WSSCLConfiguration { federated(.forClasses) }
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
     /// With noise requested, features are clipped to this L2 norm B first, so one sample moves the release by at most
