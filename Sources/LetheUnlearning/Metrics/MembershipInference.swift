@@ -32,16 +32,15 @@ public struct MembershipInference: Sendable {
     ///
     /// Why: MIA-efficacy reads only the forget set, so it looks just as precise when the attack is guessing. When a
     /// model's confidence on seen and unseen data is alike (a well-generalising model; at full federated size the
-    /// attack scored 51–52 %), the SVM's boundary lands wherever noise puts it, and the efficacy moves with it.
+    /// attack scored ~51 %), the SVM's boundary lands wherever noise puts it, and the efficacy moves with it.
     /// The accuracy says how much the MIA column can mean: 50 % is chance.
     public func assess(members: [Float], nonMembers: [Float],
                        forget: [Float]) throws(MetricsError) -> Assessment {
         let attack = try fit(members: members, nonMembers: nonMembers, forget: forget)
-        let missedMembers = try attack.predict(flatFeatures: members).filter { !$0 }.count
-        let caughtNonMembers = try Self.nonMemberPercent(attack, nonMembers)
-        let memberRecall = 100 * Double(members.count - missedMembers) / Double(members.count)
+        let memberRecall = try 100 - Self.nonMemberPercent(attack, members)
+        let nonMemberRecall = try Self.nonMemberPercent(attack, nonMembers)
         return Assessment(efficacy: try Self.nonMemberPercent(attack, forget),
-                          attackAccuracy: (memberRecall + caughtNonMembers) / 2)
+                          attackAccuracy: (memberRecall + nonMemberRecall) / 2)
     }
 
     /// What `assess` measures, in percent.
