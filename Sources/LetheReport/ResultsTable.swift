@@ -34,13 +34,15 @@ public enum ResultsTable {
             .joined(separator: "\n")
     }
 
+    /// How every report introduces MIA attack accuracies.
+    public static let attackLabel = "MIA attack accuracy on its members vs non-members (chance 50 %): "
+
     /// One line under the table with each model's MIA attack accuracy, when it was measured: an MIA column read
     /// without it looks equally precise whether the attack separates seen from unseen data or is guessing.
     static func attackLine(_ rows: [ResultRow]) -> [String] {
         let measured = rows.compactMap { row in row.miaAttackAccuracy.map { (row.method, $0) } }
         guard !measured.isEmpty else { return [] }
-        return ["MIA attack accuracy on its members vs non-members (chance 50 %): "
-            + measured.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: " · ")]
+        return [attackLabel + measured.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: " · ")]
     }
 
     /// original, retrain, then the rest in their given order.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LetheData
 import LetheNN
+import LetheReport
 import LetheTensor
 import LetheUnlearning
 
@@ -58,13 +59,12 @@ struct EvaluateCommand: ParsableCommand {
         var rng = SeededGenerator(seed: seed)
         let split = try spec.select(in: train, rng: &rng)
         let task = try UnlearningTask(train: train, forget: split.forget, retain: split.retain)
-        var evaluation = EvaluationData(test: test)
-        if case .wholeClass(let label) = spec { evaluation = .excludingClass(label, from: test) }
-        let metrics = try UnlearningEvaluator.evaluate(network, task: task, data: evaluation)
+        let metrics = try UnlearningEvaluator.evaluate(network, task: task,
+                                                       data: EvaluationData(test: test, forgetting: spec))
         print(String(format: "forget %@ (%d images): UA %.2f  RA %.2f  TA %.2f  MIA %.2f", spec.description,
                      split.forget.count, metrics.ua, metrics.ra, metrics.ta, metrics.mia))
         if let accuracy = metrics.miaAttackAccuracy {
-            print(String(format: "MIA attack accuracy on its members vs non-members (chance 50 %%): %.1f", accuracy))
+            print(ResultsTable.attackLabel + String(format: "%.1f", accuracy))
         }
         return metrics
     }

@@ -20,6 +20,16 @@ public struct EvaluationData: Sendable {
     public static func excludingClass(_ forgotten: Int, from test: ImageDataset) -> EvaluationData {
         EvaluationData(test: test, accuracyPositions: (0..<test.count).filter { Int(test.labels[$0]) != forgotten })
     }
+
+    /// The protocol's evaluation data for forgetting `spec`: `excludingClass` for a whole class, else every test
+    /// image.
+    public init(test: ImageDataset, forgetting spec: ForgetSpec) {
+        if case .wholeClass(let label) = spec {
+            self = .excludingClass(label, from: test)
+        } else {
+            self.init(test: test)
+        }
+    }
 }
 
 /// UA, RA, TA and MIA-efficacy exactly as SalUn's code computes them (ALGORITHMS.md "Metrics").

@@ -76,10 +76,6 @@ public struct ExperimentData: Sendable {
         task = try UnlearningTask(train: train, forget: selection.forget.map { pool[$0] },
                                   retain: selection.retain.map { pool[$0] }, heldOut: heldOut)
         let testSet = setup.testSubset.map { test.subset(Array(0..<min($0, test.count))) } ?? test
-        if case .wholeClass(let label) = setup.forget {
-            evaluation = .excludingClass(label, from: testSet)
-        } else {
-            evaluation = EvaluationData(test: testSet)
-        }
+        evaluation = EvaluationData(test: testSet, forgetting: setup.forget)
     }
 }
