@@ -97,7 +97,7 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheClientTests",
                     dependencies: ["LetheClient", "LetheWire", "LetheTransport", "LetheUnlearning", "LetheData", "LetheNN",
-                                   "LetheTensor"],
+                                   "LetheTensor", "LetheTestSupport"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",
