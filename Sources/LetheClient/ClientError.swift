@@ -56,8 +56,10 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The protocol error code of the reply.
     public var code: Lethe_V1_ErrorCode {
         switch self {
-        case .noModel, .missingMask, .missingStatistics: .unexpectedMessage
-        case .staleModel, .replayed: .staleRound
+        case .missingMask, .missingStatistics: .unexpectedMessage
+        // Both are mended by the same step: the coordinator sends its current model, then the request again.
+        case .noModel, .staleModel: .staleModel
+        case .replayed: .staleRound
         case .parameterCount, .mismatch: .shapeMismatch
         case .checksum: .invalidValue
         case .unknownRequest: .unknownJob

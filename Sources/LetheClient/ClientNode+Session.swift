@@ -96,3 +96,6 @@ extension ClientNode {
 
 /// Lowercase hex of a digest.
 func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+/// An incarnation id as 16 hex digits.
+func hexID(_ id: UInt64) -> String { String(format: "%016llx", id) }

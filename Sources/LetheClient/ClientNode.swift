@@ -45,8 +45,10 @@ public final class ClientNode {
                                                                              replies: [Lethe_V1_Envelope]) {
         let number = message.messageNumber
         var state = state
-        if case .welcome = message.body {
-            // A Welcome opens a new session: a restarted coordinator numbers its messages from 1 again.
+        if message.incarnation != 0, message.incarnation != state.coordinatorIncarnation {
+            enterIncarnation(message.incarnation, state: &state)
+        } else if case .welcome = message.body, message.incarnation == 0 {
+            // A coordinator that stamps no incarnation: each Welcome opens a new session, numbered from 1 again.
             (state.lastMessageNumber, state.answered) = (0, [])
         }
         if number != 0, number <= state.lastMessageNumber {
@@ -72,6 +74,22 @@ public final class ClientNode {
         }
         if number != 0 { next.remember(number, replies: replies, window: configuration.replayWindow) }
         return (next, replies)
+    }
+
+    /// A message from a coordinator incarnation this client has not seen: the coordinator (re)started, so its
+    /// message numbers start from 1 and its model versions may be lower than the one held. Both are scoped to the
+    /// incarnation, so the replay window and the model-version floor are dropped (the installed weights stay until
+    /// the new incarnation sends its model). A restarted coordinator that does not know this client answers its
+    /// heartbeats with "send Hello first", which `handleRemoteError` answers with Hello.
+    func enterIncarnation(_ incarnation: UInt64, state: inout ClientState) {
+        if state.coordinatorIncarnation != 0 {
+            log("the coordinator restarted (incarnation \(hexID(state.coordinatorIncarnation)) → "
+                + "\(hexID(incarnation))); its message numbers and model versions start afresh")
+        }
+        state.coordinatorIncarnation = incarnation
+        (state.lastMessageNumber, state.answered) = (0, [])
+        state.modelVersion = nil
+        state.pendingWeights = nil
     }
 
     /// One handler per body kind.

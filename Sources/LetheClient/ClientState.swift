@@ -23,6 +23,9 @@ public struct ClientState: Sendable {
     var answered: [(number: UInt64, replies: [Lethe_V1_Envelope])] = []
     /// Highest incoming message number handled.
     var lastMessageNumber: UInt64 = 0
+    /// The incarnation of the coordinator this client talks to (0 before the first stamped message): message
+    /// numbers and model versions are scoped to it.
+    public internal(set) var coordinatorIncarnation: UInt64 = 0
 
     public init() {}
 

@@ -31,6 +31,7 @@ extension CoordinatorNode {
             // An error answering the running job's phase or training round ends that client's part in it now, not
             // at the timeout.
             guard clients.session(sender, peer: message.peer) != nil else { return }
+            if error.code == .staleModel, try resync(sender, envelope: envelope) { return }
             if job != nil, envelope.jobID == job?.request.id {
                 try jobEvent(.clientFailed(sender, round: envelope.round, reason: "\(error.code): \(error.message)",
                                            now: clock.now()))

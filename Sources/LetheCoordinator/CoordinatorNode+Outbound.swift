@@ -16,8 +16,9 @@ extension CoordinatorNode {
     func send(_ body: Lethe_V1_Envelope.OneOf_Body, to client: ClientID, jobID: String, round: UInt64,
               replyTo: UInt64 = 0) -> Int {
         guard let peer = clients.peer(of: client) else { return 0 }
-        let envelope = WireCodec.envelope(jobID: jobID, round: round, senderID: configuration.nodeID,
+        var envelope = WireCodec.envelope(jobID: jobID, round: round, senderID: configuration.nodeID,
                                           messageNumber: nextMessageNumber(), replyTo: replyTo, body: body)
+        envelope.incarnation = incarnation
         do {
             let data = try WireCodec.encode(envelope)
             try transport.send([data], to: peer)
@@ -41,8 +42,9 @@ extension CoordinatorNode {
 
     func sendRawOrThrow(_ body: Lethe_V1_Envelope.OneOf_Body, to peer: PeerID, jobID: String = "",
                         replyTo: UInt64 = 0) throws {
-        let envelope = WireCodec.envelope(jobID: jobID, senderID: configuration.nodeID,
+        var envelope = WireCodec.envelope(jobID: jobID, senderID: configuration.nodeID,
                                           messageNumber: nextMessageNumber(), replyTo: replyTo, body: body)
+        envelope.incarnation = incarnation
         let data = try WireCodec.encode(envelope)
         try transport.send([data], to: peer)
         wireCensus.count(body.fieldName, sent: true, bytes: data.count)

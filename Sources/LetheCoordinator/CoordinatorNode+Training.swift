@@ -18,6 +18,15 @@ struct TrainingRun {
     var round: TrainingRound?
     var report: ActivityReport
     var startedAt: Double
+    /// Rounds failed in a row, and when the next try starts (nil while a round runs or none failed).
+    var failuresInARow = 0
+    var retryAt: Double?
+
+    /// Seconds to wait before the next try after `failures` failed rounds in a row: 0.5 s doubling to 30 s, so a
+    /// round that cannot succeed (no client answers, every update refused) costs a bounded rate of tries.
+    static func retryDelay(afterFailures failures: Int) -> Double {
+        min(30, 0.5 * Double(1 << min(max(failures, 1) - 1, 10)))
+    }
 }
 
 /// FedAvg runs and the scheduling of everything the node does, one activity at a time.
@@ -71,10 +80,7 @@ extension CoordinatorNode {
         let round = TrainingRound(round: trainingRoundCounter, modelVersion: modelVersion, weightCount: weights.count,
                                   clients: Set(clients.alive.keys), strategy: strategy, now: now,
                                   timeout: configuration.federation.timeouts.training)
-        var request = Lethe_V1_TrainRequest()
-        let i = round.instruction
-        (request.modelVersion, request.localEpochs, request.batchSize) = (i.modelVersion, UInt32(i.localEpochs), UInt32(i.batchSize))
-        (request.learningRate, request.momentum, request.weightDecay, request.seed) = (i.learningRate, i.momentum, i.weightDecay, i.seed)
+        let request = trainRequest(for: round)
         var sent = 0
         for client in round.quorum.asked.sorted() {
             sent += send(.trainRequest(request), to: client, jobID: "train", round: trainingRoundCounter)
@@ -82,9 +88,41 @@ extension CoordinatorNode {
         run.report.bytesSent += UInt64(sent)
         run.report.phaseBytes["round-\(run.completed + 1).sent", default: 0] += UInt64(sent)
         run.round = round
+        run.retryAt = nil
         training = run
         log("training \(run.plan.name): round \(run.completed + 1)/\(run.plan.rounds) (wire round \(trainingRoundCounter)) "
             + "asked \(round.quorum.asked.count) client(s)")
+    }
+
+    /// The TrainRequest of `round` (sent when it starts, and again to a client re-sent the model).
+    func trainRequest(for round: TrainingRound) -> Lethe_V1_TrainRequest {
+        var request = Lethe_V1_TrainRequest()
+        let i = round.instruction
+        (request.modelVersion, request.localEpochs, request.batchSize) = (i.modelVersion, UInt32(i.localEpochs), UInt32(i.batchSize))
+        (request.learningRate, request.momentum, request.weightDecay, request.seed) = (i.learningRate, i.momentum, i.weightDecay, i.seed)
+        return request
+    }
+
+    /// After a failed round: the next try waits `TrainingRun.retryDelay`, and the cause is logged once with a count
+    /// (a round that fails every turn wrote ~16,000 lines in two minutes before).
+    private func scheduleRetry(_ reason: String, now: Double) {
+        guard var run = training else { return }
+        run.round = nil
+        run.failuresInARow += 1
+        let delay = TrainingRun.retryDelay(afterFailures: run.failuresInARow)
+        run.retryAt = now + delay
+        training = run
+        // The cause without the round's number, so every try of one stuck round counts as the same cause.
+        let cause = reason.replacingOccurrences(of: "round \(trainingRoundCounter) ", with: "the round ")
+        if let line = repeats.note("training \(run.plan.name): \(cause)") {
+            log(line + String(format: "; retrying the round in %.1f s (the wait doubles up to 30 s)", delay))
+        }
+    }
+
+    /// Starts the retry of a failed round once its wait is over.
+    func retryRoundIfDue(now: Double) {
+        guard let retryAt = training?.retryAt, training?.round == nil, now >= retryAt else { return }
+        startRound(now: now)
     }
 
     func trainingEvent(_ event: TrainingRound.Event) throws {
@@ -104,14 +142,15 @@ extension CoordinatorNode {
             weights = newWeights
             modelVersion += 1
             run.completed += 1
+            run.failuresInARow = 0
             training = run
+            if let line = repeats.resolve() { log(line) }
             log(String(format: "training %@: round %d/%d done, %d update(s), mean local loss %.4f → model v%llu",
                        run.plan.name, run.completed, run.plan.rounds, contributors.count, loss, modelVersion))
             broadcastModel(phaseKey: "round-\(run.completed)")
             if run.completed >= run.plan.rounds { try finishRun() } else { startRound(now: clock.now()) }
         case .failed(let reason):
-            log("training \(run.plan.name): \(reason); retrying the round")
-            startRound(now: clock.now())
+            scheduleRetry(reason, now: clock.now())
         }
     }
 
@@ -152,6 +191,7 @@ extension CoordinatorNode {
     }
 
     func tick(now: Double) throws {
+        retryRoundIfDue(now: now)
         try trainingEvent(.tick(now: now))
         try jobEvent(.tick(now: now))
     }

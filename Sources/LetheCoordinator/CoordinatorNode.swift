@@ -41,6 +41,14 @@ public final class CoordinatorNode: @unchecked Sendable {
     var trainingRoundCounter: UInt64 = 0
     var reassembly: [ClientID: TensorReassembler] = [:]
     var lastHeartbeat = -Double.infinity
+    /// This process's incarnation, stamped on every message it sends: clients scope message numbers and model
+    /// versions to it, so a restarted coordinator's first messages are not taken for replays.
+    public let incarnation: UInt64
+    /// Clients re-sent the model after answering a request with `staleModel`, by "client/job/round": once each, so
+    /// a client that keeps refusing fails instead of ping-ponging.
+    var resynced: Set<String> = []
+    /// Conditions that can repeat every turn (a training round that keeps failing), logged once per cause.
+    var repeats = RepeatedConditionLog()
     public internal(set) var reports: [ActivityReport] = []
     /// Every message sent or received so far, by kind (written as `wire-census.json`).
     public internal(set) var wireCensus = WireCensus()
@@ -53,7 +61,10 @@ public final class CoordinatorNode: @unchecked Sendable {
     /// `loadedOriginal`, a node with an empty store publishes those weights as the original instead of training.
     public init(transport: any MessageTransport, store: any JobStore, configuration: CoordinatorConfiguration,
                 initialWeights: [Float], loadedOriginal: LoadedOriginal? = nil, clock: any NodeClock = SystemNodeClock(),
+                incarnation: UInt64 = .random(in: 1 ... .max),
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        precondition(incarnation != 0, "incarnation 0 means 'not a coordinator' on the wire")
+        self.incarnation = incarnation
         do { try configuration.federation.validate() } catch {
             throw CoordinatorError.configuration("\(error)")
         }
@@ -70,6 +81,7 @@ public final class CoordinatorNode: @unchecked Sendable {
                 + "\(loadedOriginal.weights.count) weights, the model has \(initialWeights.count)")
         }
         self.loadedOriginal = loadedOriginal
+        log(String(format: "coordinator incarnation %016llx", incarnation))
         try restoreState()
     }
 

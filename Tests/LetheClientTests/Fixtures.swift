@@ -51,11 +51,20 @@ func makeNode(_ id: String = "client-0", seed: UInt64 = 1, noiseSeed: UInt64 = 4
 struct ScriptedCoordinator {
     var number: UInt64 = 0
     var job = "train"
+    /// The incarnation stamped on every message (0: a coordinator that stamps none).
+    var incarnation: UInt64 = 0
 
     mutating func envelope(_ body: Lethe_V1_Envelope.OneOf_Body, round: UInt64 = 1) -> Lethe_V1_Envelope {
         number += 1
-        return WireCodec.envelope(jobID: body.needsJob ? job : "", round: round, senderID: "coordinator",
-                                  messageNumber: number, body: body)
+        var envelope = WireCodec.envelope(jobID: body.needsJob ? job : "", round: round, senderID: "coordinator",
+                                          messageNumber: number, body: body)
+        envelope.incarnation = incarnation
+        return envelope
+    }
+
+    /// The same coordinator after a restart: a new incarnation numbering its messages from 1 again.
+    func restarted(incarnation: UInt64) -> ScriptedCoordinator {
+        ScriptedCoordinator(number: 0, job: job, incarnation: incarnation)
     }
 
     mutating func bytes(_ body: Lethe_V1_Envelope.OneOf_Body, round: UInt64 = 1) -> Data {

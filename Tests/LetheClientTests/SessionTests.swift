@@ -111,4 +111,37 @@ import Testing
         let replies = drive(node, &restarted, [.welcome(welcome), trainRequest(version: 1)], from: state).1
         guard case .trainUpdate = replies.first?.body else { Issue.record("refused after restart: \(replies)"); return }
     }
+
+    /// Issue 24: a coordinator restarted with its clients up answers their heartbeats with "send Hello first",
+    /// numbered from 1. Before incarnations the client took that Error for a replay (staleRound) and never said
+    /// Hello; now the new incarnation resets the replay window and the Error gets a Hello.
+    @Test func aNewIncarnationsFirstMessageIsNotAReplayAndGetsAHello() throws {
+        var first = ScriptedCoordinator(incarnation: 0xA)
+        let state = drive(node, &first, [modelWeights(initialParameters(), version: 2),
+                                         .heartbeat(Lethe_V1_Heartbeat()), .heartbeat(Lethe_V1_Heartbeat())]).0
+        var restarted = first.restarted(incarnation: 0xB)
+        var refusal = Lethe_V1_Error()
+        (refusal.code, refusal.message) = (.unauthorized, "client-0 has not said Hello on this connection; send Hello first")
+        let (after, replies) = drive(node, &restarted, [.error(refusal)], from: state)
+        guard case .hello = replies.first?.body else { Issue.record("no Hello after the restart: \(replies)"); return }
+        #expect(after.coordinatorIncarnation == 0xB)
+        #expect(after.modelVersion == nil, "the model-version floor belongs to the old incarnation")
+    }
+
+    /// Model versions are scoped to an incarnation: a restarted coordinator that trains from version 0 again is
+    /// obeyed, where the same lower version from the same incarnation is still refused as stale.
+    @Test func modelVersionsAreScopedToTheIncarnation() throws {
+        var first = ScriptedCoordinator(incarnation: 0xA)
+        let state = drive(node, &first, [modelWeights(initialParameters(), version: 2)]).0
+        let sameIncarnation = drive(node, &first, [modelWeights(initialParameters(seed: 8), version: 1)], from: state)
+        #expect(sameIncarnation.1.map(\.errorCode) == [.staleModel])
+        var restarted = first.restarted(incarnation: 0xB)
+        var welcome = Lethe_V1_Welcome()
+        (welcome.heartbeatIntervalMs, welcome.liveness, welcome.maxMessageBytes) = (1000, 3, 1 << 26)
+        let (after, _) = drive(node, &restarted, [.welcome(welcome), modelWeights(initialParameters(seed: 8), version: 1)],
+                               from: state)
+        #expect(after.modelVersion == 1 && after.parameters == initialParameters(seed: 8))
+        let replies = drive(node, &restarted, [trainRequest(version: 1)], from: after).1
+        guard case .trainUpdate = replies.first?.body else { Issue.record("refused after restart: \(replies)"); return }
+    }
 }

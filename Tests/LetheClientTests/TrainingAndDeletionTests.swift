@@ -48,9 +48,9 @@ import Testing
 
     @Test func trainingNeedsTheRequestedVersion() {
         var coordinator = ScriptedCoordinator()
-        #expect(drive(node, &coordinator, [trainRequest(version: 1)]).1.map(\.errorCode) == [.unexpectedMessage])
+        #expect(drive(node, &coordinator, [trainRequest(version: 1)]).1.map(\.errorCode) == [.staleModel])
         let state = installed(node, &coordinator)
-        #expect(drive(node, &coordinator, [trainRequest(version: 2)], from: state).1.map(\.errorCode) == [.staleRound])
+        #expect(drive(node, &coordinator, [trainRequest(version: 2)], from: state).1.map(\.errorCode) == [.staleModel])
     }
 }
 

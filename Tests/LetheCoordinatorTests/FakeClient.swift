@@ -25,6 +25,8 @@ final class FakeClient {
     var silent = false
     /// Answer phase requests of this phase with an Error (a client whose local computation fails).
     var failingPhase: Lethe_V1_Phase?
+    /// Answer this many TrainRequests with `staleModel` (a client holding another model version) before training.
+    var staleTrainRequests = 0
     private var number: UInt64 = 0
     private var mask: WireMask?
 
@@ -61,6 +63,12 @@ final class FakeClient {
 
     private func answer(_ envelope: Lethe_V1_Envelope) -> Lethe_V1_Envelope.OneOf_Body? {
         switch envelope.body {
+        case .trainRequest(let request) where staleTrainRequests > 0:
+            staleTrainRequests -= 1
+            var error = Lethe_V1_Error()
+            (error.code, error.inReplyTo) = (.staleModel, envelope.messageNumber)
+            error.message = "the client holds model version 99, but the request names version \(request.modelVersion)"
+            return .error(error)
         case .trainRequest(let request):
             var update = Lethe_V1_TrainUpdate()
             (update.baseModelVersion, update.sampleCount, update.trainLoss) = (request.modelVersion, sampleCount, 0.5)

@@ -23,6 +23,13 @@ import Testing
         }
         var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         func stop() { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        /// Waits at most `seconds` for the process to exit, so a regression fails with the log instead of hanging
+        /// the suite (a `.timeLimit` cannot interrupt a blocking wait).
+        func exited(within seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            return !process.isRunning
+        }
     }
 
     /// Runs `lethe` to completion and returns its exit status and output.
@@ -75,7 +82,7 @@ import Testing
         let second = try Launched(coordinatorArguments + ["--stop-after-jobs", "1"],
                                   log: folder.appendingPathComponent("c2.log"))
         defer { second.stop() }
-        second.process.waitUntilExit()
+        try #require(second.exited(within: 150), "the restarted coordinator did not finish the job:\n\(second.output)")
         #expect(second.process.terminationStatus == 0, "restarted coordinator:\n\(second.output)")
         #expect(second.output.contains("resuming at"), "the job did not resume:\n\(second.output)")
         #expect(second.output.contains("published v"), "no version was published:\n\(second.output)")
@@ -83,5 +90,59 @@ import Testing
         let (_, status) = try Self.lethe(["status", "--ledger", ledger], in: folder)
         let line = status.split(separator: "\n").first { $0.hasPrefix("req-1 ") }
         #expect(line?.contains("done") == true, "req-1 is not done in the ledger:\n\(status)")
+    }
+
+    /// Issue 24: SIGKILL during FedAvg training while the client processes stay up. The restarted coordinator (a new
+    /// incarnation, training again from v0) must be rejoined by the clients on their own, train, and run a job;
+    /// before incarnations the clients took its messages for replays and stale versions and nothing moved.
+    @Test(.timeLimit(.minutes(3)))
+    func killedDuringTrainingTheClientsRejoinAndTheRestartedCoordinatorTrains() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lethe-restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 5700..<5759))"
+        let output = folder.appendingPathComponent("out").path
+        let coordinatorArguments = ["coordinator", "--bind", endpoint, "--expected-clients", "client-0,client-1",
+                                    "--output", output, "--rounds", "4", "--local-epochs", "1"]
+        let first = try Launched(coordinatorArguments, log: folder.appendingPathComponent("c1.log"))
+        defer { first.stop() }
+        let clients = try (0..<2).map { index in
+            try Launched(["client", "--connect", endpoint, "--id", "client-\(index)", "--clients", "2",
+                          "--index", "\(index)", "--limit", "150", "--test-limit", "100"],
+                         log: folder.appendingPathComponent("k\(index).log"))
+        }
+        defer { clients.forEach { $0.stop() } }
+
+        // Kill once a round has aggregated: the clients then hold model v2 or later, the restarted node starts at v0.
+        var midTraining = false
+        for _ in 0..<600 where !midTraining {
+            midTraining = first.output.contains("round 2/4 done")
+            if !midTraining { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        try #require(midTraining, "training never got past round 2:\n\(first.output)")
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+
+        let second = try Launched(coordinatorArguments + ["--stop-after-jobs", "1"],
+                                  log: folder.appendingPathComponent("c2.log"))
+        defer { second.stop() }
+        var acked = false
+        for _ in 0..<90 where !acked && second.process.isRunning {
+            let (status, text) = try Self.lethe(["forget", "--connect", endpoint, "--client", "client-0", "--class", "3",
+                                                 "--request-id", "req-1"], in: folder)
+            acked = status == 0 && text.lowercased().contains("recorded")
+            if !acked { Thread.sleep(forTimeInterval: 1) }
+        }
+        try #require(acked, "the restarted coordinator never acknowledged a deletion:\n\(second.output)")
+        try #require(second.exited(within: 120), "the restarted coordinator did not finish the job:\n\(second.output)")
+        #expect(second.process.terminationStatus == 0, "restarted coordinator:\n\(second.output)")
+        #expect(second.output.contains("training original: published model v4"), "\(second.output)")
+        #expect(second.output.contains("published v"), "no unlearned version was published:\n\(second.output)")
+        for client in clients {
+            #expect(client.output.contains("the coordinator restarted (incarnation"), "\(client.output)")
+            #expect(!client.output.contains("outside the replay window"), "\(client.output)")
+        }
+        let lines = second.output.split(separator: "\n")
+        #expect(lines.count < 400, "the restarted coordinator wrote \(lines.count) lines")
     }
 }

@@ -22,181 +22,211 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated struct Lethe_V1_Envelope: Sendable {
+public nonisolated struct Lethe_V1_Envelope: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Wire protocol version; receivers refuse versions they do not speak (this schema is version 1).
-  public var protocolVersion: UInt32 = 0
+  public var protocolVersion: UInt32 {
+    get {_storage._protocolVersion}
+    set {_uniqueStorage()._protocolVersion = newValue}
+  }
 
   /// The job this message belongs to; empty only for Hello, Welcome, Heartbeat and Error.
-  public var jobID: String = String()
+  public var jobID: String {
+    get {_storage._jobID}
+    set {_uniqueStorage()._jobID = newValue}
+  }
 
   /// Federated round (training) or deletion round the message belongs to.
-  public var round: UInt64 = 0
+  public var round: UInt64 {
+    get {_storage._round}
+    set {_uniqueStorage()._round = newValue}
+  }
 
   /// The sending node's id ([A-Za-z0-9._:-], 1-64 characters).
-  public var senderID: String = String()
+  public var senderID: String {
+    get {_storage._senderID}
+    set {_uniqueStorage()._senderID = newValue}
+  }
 
   /// Monotonic per sender: with sender_id it identifies a message, so a duplicate gets the stored reply.
-  public var messageNumber: UInt64 = 0
+  public var messageNumber: UInt64 {
+    get {_storage._messageNumber}
+    set {_uniqueStorage()._messageNumber = newValue}
+  }
 
   /// The message_number this message answers (0 when it answers none).
-  public var replyTo: UInt64 = 0
+  public var replyTo: UInt64 {
+    get {_storage._replyTo}
+    set {_uniqueStorage()._replyTo = newValue}
+  }
 
-  public var body: Lethe_V1_Envelope.OneOf_Body? = nil
+  /// The coordinator's incarnation: a random non-zero id drawn each time a coordinator process starts, on every
+  /// message it sends (0 from clients and submitters). Message numbers and model versions are scoped to it: a client
+  /// that sees a new incarnation knows the coordinator restarted, forgets its replay window and model-version floor,
+  /// and says Hello again.
+  public var incarnation: UInt64 {
+    get {_storage._incarnation}
+    set {_uniqueStorage()._incarnation = newValue}
+  }
+
+  public var body: OneOf_Body? {
+    get {return _storage._body}
+    set {_uniqueStorage()._body = newValue}
+  }
 
   public var hello: Lethe_V1_Hello {
     get {
-      if case .hello(let v)? = body {return v}
+      if case .hello(let v)? = _storage._body {return v}
       return Lethe_V1_Hello()
     }
-    set {body = .hello(newValue)}
+    set {_uniqueStorage()._body = .hello(newValue)}
   }
 
   public var welcome: Lethe_V1_Welcome {
     get {
-      if case .welcome(let v)? = body {return v}
+      if case .welcome(let v)? = _storage._body {return v}
       return Lethe_V1_Welcome()
     }
-    set {body = .welcome(newValue)}
+    set {_uniqueStorage()._body = .welcome(newValue)}
   }
 
   public var heartbeat: Lethe_V1_Heartbeat {
     get {
-      if case .heartbeat(let v)? = body {return v}
+      if case .heartbeat(let v)? = _storage._body {return v}
       return Lethe_V1_Heartbeat()
     }
-    set {body = .heartbeat(newValue)}
+    set {_uniqueStorage()._body = .heartbeat(newValue)}
   }
 
   public var modelWeights: Lethe_V1_ModelWeights {
     get {
-      if case .modelWeights(let v)? = body {return v}
+      if case .modelWeights(let v)? = _storage._body {return v}
       return Lethe_V1_ModelWeights()
     }
-    set {body = .modelWeights(newValue)}
+    set {_uniqueStorage()._body = .modelWeights(newValue)}
   }
 
   public var trainRequest: Lethe_V1_TrainRequest {
     get {
-      if case .trainRequest(let v)? = body {return v}
+      if case .trainRequest(let v)? = _storage._body {return v}
       return Lethe_V1_TrainRequest()
     }
-    set {body = .trainRequest(newValue)}
+    set {_uniqueStorage()._body = .trainRequest(newValue)}
   }
 
   public var trainUpdate: Lethe_V1_TrainUpdate {
     get {
-      if case .trainUpdate(let v)? = body {return v}
+      if case .trainUpdate(let v)? = _storage._body {return v}
       return Lethe_V1_TrainUpdate()
     }
-    set {body = .trainUpdate(newValue)}
+    set {_uniqueStorage()._body = .trainUpdate(newValue)}
   }
 
   public var deletionRequest: Lethe_V1_DeletionRequest {
     get {
-      if case .deletionRequest(let v)? = body {return v}
+      if case .deletionRequest(let v)? = _storage._body {return v}
       return Lethe_V1_DeletionRequest()
     }
-    set {body = .deletionRequest(newValue)}
+    set {_uniqueStorage()._body = .deletionRequest(newValue)}
   }
 
   public var deletionAck: Lethe_V1_DeletionAck {
     get {
-      if case .deletionAck(let v)? = body {return v}
+      if case .deletionAck(let v)? = _storage._body {return v}
       return Lethe_V1_DeletionAck()
     }
-    set {body = .deletionAck(newValue)}
+    set {_uniqueStorage()._body = .deletionAck(newValue)}
   }
 
   public var saliencyRequest: Lethe_V1_SaliencyRequest {
     get {
-      if case .saliencyRequest(let v)? = body {return v}
+      if case .saliencyRequest(let v)? = _storage._body {return v}
       return Lethe_V1_SaliencyRequest()
     }
-    set {body = .saliencyRequest(newValue)}
+    set {_uniqueStorage()._body = .saliencyRequest(newValue)}
   }
 
   public var saliencyReport: Lethe_V1_SaliencyReport {
     get {
-      if case .saliencyReport(let v)? = body {return v}
+      if case .saliencyReport(let v)? = _storage._body {return v}
       return Lethe_V1_SaliencyReport()
     }
-    set {body = .saliencyReport(newValue)}
+    set {_uniqueStorage()._body = .saliencyReport(newValue)}
   }
 
   public var maskBroadcast: Lethe_V1_MaskBroadcast {
     get {
-      if case .maskBroadcast(let v)? = body {return v}
+      if case .maskBroadcast(let v)? = _storage._body {return v}
       return Lethe_V1_MaskBroadcast()
     }
-    set {body = .maskBroadcast(newValue)}
+    set {_uniqueStorage()._body = .maskBroadcast(newValue)}
   }
 
   public var phaseRequest: Lethe_V1_PhaseRequest {
     get {
-      if case .phaseRequest(let v)? = body {return v}
+      if case .phaseRequest(let v)? = _storage._body {return v}
       return Lethe_V1_PhaseRequest()
     }
-    set {body = .phaseRequest(newValue)}
+    set {_uniqueStorage()._body = .phaseRequest(newValue)}
   }
 
   public var modelDelta: Lethe_V1_ModelDelta {
     get {
-      if case .modelDelta(let v)? = body {return v}
+      if case .modelDelta(let v)? = _storage._body {return v}
       return Lethe_V1_ModelDelta()
     }
-    set {body = .modelDelta(newValue)}
+    set {_uniqueStorage()._body = .modelDelta(newValue)}
   }
 
   public var featureStats: Lethe_V1_FeatureStats {
     get {
-      if case .featureStats(let v)? = body {return v}
+      if case .featureStats(let v)? = _storage._body {return v}
       return Lethe_V1_FeatureStats()
     }
-    set {body = .featureStats(newValue)}
+    set {_uniqueStorage()._body = .featureStats(newValue)}
   }
 
   public var globalStats: Lethe_V1_GlobalStats {
     get {
-      if case .globalStats(let v)? = body {return v}
+      if case .globalStats(let v)? = _storage._body {return v}
       return Lethe_V1_GlobalStats()
     }
-    set {body = .globalStats(newValue)}
+    set {_uniqueStorage()._body = .globalStats(newValue)}
   }
 
   public var evalRequest: Lethe_V1_EvalRequest {
     get {
-      if case .evalRequest(let v)? = body {return v}
+      if case .evalRequest(let v)? = _storage._body {return v}
       return Lethe_V1_EvalRequest()
     }
-    set {body = .evalRequest(newValue)}
+    set {_uniqueStorage()._body = .evalRequest(newValue)}
   }
 
   public var evalReport: Lethe_V1_EvalReport {
     get {
-      if case .evalReport(let v)? = body {return v}
+      if case .evalReport(let v)? = _storage._body {return v}
       return Lethe_V1_EvalReport()
     }
-    set {body = .evalReport(newValue)}
+    set {_uniqueStorage()._body = .evalReport(newValue)}
   }
 
   public var jobStatus: Lethe_V1_JobStatus {
     get {
-      if case .jobStatus(let v)? = body {return v}
+      if case .jobStatus(let v)? = _storage._body {return v}
       return Lethe_V1_JobStatus()
     }
-    set {body = .jobStatus(newValue)}
+    set {_uniqueStorage()._body = .jobStatus(newValue)}
   }
 
   public var error: Lethe_V1_Error {
     get {
-      if case .error(let v)? = body {return v}
+      if case .error(let v)? = _storage._body {return v}
       return Lethe_V1_Error()
     }
-    set {body = .error(newValue)}
+    set {_uniqueStorage()._body = .error(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -225,6 +255,8 @@ public nonisolated struct Lethe_V1_Envelope: Sendable {
   }
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -233,385 +265,440 @@ fileprivate nonisolated let _protobuf_package = "lethe.v1"
 
 nonisolated extension Lethe_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}job_id\0\u{1}round\0\u{3}sender_id\0\u{3}message_number\0\u{3}reply_to\0\u{2}\u{4}hello\0\u{1}welcome\0\u{1}heartbeat\0\u{3}model_weights\0\u{3}train_request\0\u{3}train_update\0\u{3}deletion_request\0\u{3}deletion_ack\0\u{3}saliency_request\0\u{3}saliency_report\0\u{3}mask_broadcast\0\u{3}phase_request\0\u{3}model_delta\0\u{3}feature_stats\0\u{3}global_stats\0\u{3}eval_request\0\u{3}eval_report\0\u{3}job_status\0\u{1}error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}job_id\0\u{1}round\0\u{3}sender_id\0\u{3}message_number\0\u{3}reply_to\0\u{1}incarnation\0\u{2}\u{3}hello\0\u{1}welcome\0\u{1}heartbeat\0\u{3}model_weights\0\u{3}train_request\0\u{3}train_update\0\u{3}deletion_request\0\u{3}deletion_ack\0\u{3}saliency_request\0\u{3}saliency_report\0\u{3}mask_broadcast\0\u{3}phase_request\0\u{3}model_delta\0\u{3}feature_stats\0\u{3}global_stats\0\u{3}eval_request\0\u{3}eval_report\0\u{3}job_status\0\u{1}error\0")
+
+  fileprivate class _StorageClass {
+    var _protocolVersion: UInt32 = 0
+    var _jobID: String = String()
+    var _round: UInt64 = 0
+    var _senderID: String = String()
+    var _messageNumber: UInt64 = 0
+    var _replyTo: UInt64 = 0
+    var _incarnation: UInt64 = 0
+    var _body: Lethe_V1_Envelope.OneOf_Body?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _protocolVersion = source._protocolVersion
+      _jobID = source._jobID
+      _round = source._round
+      _senderID = source._senderID
+      _messageNumber = source._messageNumber
+      _replyTo = source._replyTo
+      _incarnation = source._incarnation
+      _body = source._body
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
-      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.round) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.senderID) }()
-      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.messageNumber) }()
-      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.replyTo) }()
-      case 10: try {
-        var v: Lethe_V1_Hello?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .hello(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt32Field(value: &_storage._protocolVersion) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._jobID) }()
+        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._round) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._senderID) }()
+        case 5: try { try decoder.decodeSingularUInt64Field(value: &_storage._messageNumber) }()
+        case 6: try { try decoder.decodeSingularUInt64Field(value: &_storage._replyTo) }()
+        case 7: try { try decoder.decodeSingularUInt64Field(value: &_storage._incarnation) }()
+        case 10: try {
+          var v: Lethe_V1_Hello?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .hello(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .hello(v)
+          }
+        }()
+        case 11: try {
+          var v: Lethe_V1_Welcome?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .welcome(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .welcome(v)
+          }
+        }()
+        case 12: try {
+          var v: Lethe_V1_Heartbeat?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .heartbeat(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .heartbeat(v)
+          }
+        }()
+        case 13: try {
+          var v: Lethe_V1_ModelWeights?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .modelWeights(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .modelWeights(v)
+          }
+        }()
+        case 14: try {
+          var v: Lethe_V1_TrainRequest?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .trainRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .trainRequest(v)
+          }
+        }()
+        case 15: try {
+          var v: Lethe_V1_TrainUpdate?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .trainUpdate(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .trainUpdate(v)
+          }
+        }()
+        case 16: try {
+          var v: Lethe_V1_DeletionRequest?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .deletionRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .deletionRequest(v)
+          }
+        }()
+        case 17: try {
+          var v: Lethe_V1_DeletionAck?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .deletionAck(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .deletionAck(v)
+          }
+        }()
+        case 18: try {
+          var v: Lethe_V1_SaliencyRequest?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .saliencyRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .saliencyRequest(v)
+          }
+        }()
+        case 19: try {
+          var v: Lethe_V1_SaliencyReport?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .saliencyReport(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .saliencyReport(v)
+          }
+        }()
+        case 20: try {
+          var v: Lethe_V1_MaskBroadcast?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .maskBroadcast(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .maskBroadcast(v)
+          }
+        }()
+        case 21: try {
+          var v: Lethe_V1_PhaseRequest?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .phaseRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .phaseRequest(v)
+          }
+        }()
+        case 22: try {
+          var v: Lethe_V1_ModelDelta?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .modelDelta(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .modelDelta(v)
+          }
+        }()
+        case 23: try {
+          var v: Lethe_V1_FeatureStats?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .featureStats(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .featureStats(v)
+          }
+        }()
+        case 24: try {
+          var v: Lethe_V1_GlobalStats?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .globalStats(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .globalStats(v)
+          }
+        }()
+        case 25: try {
+          var v: Lethe_V1_EvalRequest?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .evalRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .evalRequest(v)
+          }
+        }()
+        case 26: try {
+          var v: Lethe_V1_EvalReport?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .evalReport(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .evalReport(v)
+          }
+        }()
+        case 27: try {
+          var v: Lethe_V1_JobStatus?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .jobStatus(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .jobStatus(v)
+          }
+        }()
+        case 28: try {
+          var v: Lethe_V1_Error?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .error(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .error(v)
+          }
+        }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .hello(v)
-        }
-      }()
-      case 11: try {
-        var v: Lethe_V1_Welcome?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .welcome(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .welcome(v)
-        }
-      }()
-      case 12: try {
-        var v: Lethe_V1_Heartbeat?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .heartbeat(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .heartbeat(v)
-        }
-      }()
-      case 13: try {
-        var v: Lethe_V1_ModelWeights?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .modelWeights(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .modelWeights(v)
-        }
-      }()
-      case 14: try {
-        var v: Lethe_V1_TrainRequest?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .trainRequest(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .trainRequest(v)
-        }
-      }()
-      case 15: try {
-        var v: Lethe_V1_TrainUpdate?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .trainUpdate(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .trainUpdate(v)
-        }
-      }()
-      case 16: try {
-        var v: Lethe_V1_DeletionRequest?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .deletionRequest(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .deletionRequest(v)
-        }
-      }()
-      case 17: try {
-        var v: Lethe_V1_DeletionAck?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .deletionAck(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .deletionAck(v)
-        }
-      }()
-      case 18: try {
-        var v: Lethe_V1_SaliencyRequest?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .saliencyRequest(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .saliencyRequest(v)
-        }
-      }()
-      case 19: try {
-        var v: Lethe_V1_SaliencyReport?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .saliencyReport(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .saliencyReport(v)
-        }
-      }()
-      case 20: try {
-        var v: Lethe_V1_MaskBroadcast?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .maskBroadcast(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .maskBroadcast(v)
-        }
-      }()
-      case 21: try {
-        var v: Lethe_V1_PhaseRequest?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .phaseRequest(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .phaseRequest(v)
-        }
-      }()
-      case 22: try {
-        var v: Lethe_V1_ModelDelta?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .modelDelta(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .modelDelta(v)
-        }
-      }()
-      case 23: try {
-        var v: Lethe_V1_FeatureStats?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .featureStats(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .featureStats(v)
-        }
-      }()
-      case 24: try {
-        var v: Lethe_V1_GlobalStats?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .globalStats(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .globalStats(v)
-        }
-      }()
-      case 25: try {
-        var v: Lethe_V1_EvalRequest?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .evalRequest(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .evalRequest(v)
-        }
-      }()
-      case 26: try {
-        var v: Lethe_V1_EvalReport?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .evalReport(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .evalReport(v)
-        }
-      }()
-      case 27: try {
-        var v: Lethe_V1_JobStatus?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .jobStatus(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .jobStatus(v)
-        }
-      }()
-      case 28: try {
-        var v: Lethe_V1_Error?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .error(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .error(v)
-        }
-      }()
-      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if self.protocolVersion != 0 {
-      try visitor.visitSingularUInt32Field(value: self.protocolVersion, fieldNumber: 1)
-    }
-    if !self.jobID.isEmpty {
-      try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 2)
-    }
-    if self.round != 0 {
-      try visitor.visitSingularUInt64Field(value: self.round, fieldNumber: 3)
-    }
-    if !self.senderID.isEmpty {
-      try visitor.visitSingularStringField(value: self.senderID, fieldNumber: 4)
-    }
-    if self.messageNumber != 0 {
-      try visitor.visitSingularUInt64Field(value: self.messageNumber, fieldNumber: 5)
-    }
-    if self.replyTo != 0 {
-      try visitor.visitSingularUInt64Field(value: self.replyTo, fieldNumber: 6)
-    }
-    switch self.body {
-    case .hello?: try {
-      guard case .hello(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    }()
-    case .welcome?: try {
-      guard case .welcome(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
-    }()
-    case .heartbeat?: try {
-      guard case .heartbeat(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
-    }()
-    case .modelWeights?: try {
-      guard case .modelWeights(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
-    }()
-    case .trainRequest?: try {
-      guard case .trainRequest(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
-    }()
-    case .trainUpdate?: try {
-      guard case .trainUpdate(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
-    }()
-    case .deletionRequest?: try {
-      guard case .deletionRequest(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
-    }()
-    case .deletionAck?: try {
-      guard case .deletionAck(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
-    }()
-    case .saliencyRequest?: try {
-      guard case .saliencyRequest(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
-    }()
-    case .saliencyReport?: try {
-      guard case .saliencyReport(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
-    }()
-    case .maskBroadcast?: try {
-      guard case .maskBroadcast(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
-    }()
-    case .phaseRequest?: try {
-      guard case .phaseRequest(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
-    }()
-    case .modelDelta?: try {
-      guard case .modelDelta(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
-    }()
-    case .featureStats?: try {
-      guard case .featureStats(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 23)
-    }()
-    case .globalStats?: try {
-      guard case .globalStats(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
-    }()
-    case .evalRequest?: try {
-      guard case .evalRequest(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
-    }()
-    case .evalReport?: try {
-      guard case .evalReport(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
-    }()
-    case .jobStatus?: try {
-      guard case .jobStatus(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
-    }()
-    case .error?: try {
-      guard case .error(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
-    }()
-    case nil: break
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._protocolVersion != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._protocolVersion, fieldNumber: 1)
+      }
+      if !_storage._jobID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._jobID, fieldNumber: 2)
+      }
+      if _storage._round != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._round, fieldNumber: 3)
+      }
+      if !_storage._senderID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._senderID, fieldNumber: 4)
+      }
+      if _storage._messageNumber != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._messageNumber, fieldNumber: 5)
+      }
+      if _storage._replyTo != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._replyTo, fieldNumber: 6)
+      }
+      if _storage._incarnation != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._incarnation, fieldNumber: 7)
+      }
+      switch _storage._body {
+      case .hello?: try {
+        guard case .hello(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      }()
+      case .welcome?: try {
+        guard case .welcome(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      }()
+      case .heartbeat?: try {
+        guard case .heartbeat(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      }()
+      case .modelWeights?: try {
+        guard case .modelWeights(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      }()
+      case .trainRequest?: try {
+        guard case .trainRequest(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      }()
+      case .trainUpdate?: try {
+        guard case .trainUpdate(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      }()
+      case .deletionRequest?: try {
+        guard case .deletionRequest(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+      }()
+      case .deletionAck?: try {
+        guard case .deletionAck(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+      }()
+      case .saliencyRequest?: try {
+        guard case .saliencyRequest(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      }()
+      case .saliencyReport?: try {
+        guard case .saliencyReport(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      }()
+      case .maskBroadcast?: try {
+        guard case .maskBroadcast(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      }()
+      case .phaseRequest?: try {
+        guard case .phaseRequest(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+      }()
+      case .modelDelta?: try {
+        guard case .modelDelta(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+      }()
+      case .featureStats?: try {
+        guard case .featureStats(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 23)
+      }()
+      case .globalStats?: try {
+        guard case .globalStats(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+      }()
+      case .evalRequest?: try {
+        guard case .evalRequest(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
+      }()
+      case .evalReport?: try {
+        guard case .evalReport(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
+      }()
+      case .jobStatus?: try {
+        guard case .jobStatus(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
+      }()
+      case .error?: try {
+        guard case .error(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+      }()
+      case nil: break
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Lethe_V1_Envelope, rhs: Lethe_V1_Envelope) -> Bool {
-    if lhs.protocolVersion != rhs.protocolVersion {return false}
-    if lhs.jobID != rhs.jobID {return false}
-    if lhs.round != rhs.round {return false}
-    if lhs.senderID != rhs.senderID {return false}
-    if lhs.messageNumber != rhs.messageNumber {return false}
-    if lhs.replyTo != rhs.replyTo {return false}
-    if lhs.body != rhs.body {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._protocolVersion != rhs_storage._protocolVersion {return false}
+        if _storage._jobID != rhs_storage._jobID {return false}
+        if _storage._round != rhs_storage._round {return false}
+        if _storage._senderID != rhs_storage._senderID {return false}
+        if _storage._messageNumber != rhs_storage._messageNumber {return false}
+        if _storage._replyTo != rhs_storage._replyTo {return false}
+        if _storage._incarnation != rhs_storage._incarnation {return false}
+        if _storage._body != rhs_storage._body {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -58,6 +58,9 @@ public nonisolated enum Lethe_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterab
   case staleRound // = 102
   case unauthorized // = 103
   case `internal` // = 104
+
+  /// the receiver holds another model version than the message names
+  case staleModel // = 105
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -80,6 +83,7 @@ public nonisolated enum Lethe_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterab
     case 102: self = .staleRound
     case 103: self = .unauthorized
     case 104: self = .internal
+    case 105: self = .staleModel
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -100,6 +104,7 @@ public nonisolated enum Lethe_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterab
     case .staleRound: return 102
     case .unauthorized: return 103
     case .internal: return 104
+    case .staleModel: return 105
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -120,6 +125,7 @@ public nonisolated enum Lethe_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterab
     .staleRound,
     .unauthorized,
     .internal,
+    .staleModel,
   ]
 
 }
@@ -150,7 +156,7 @@ public nonisolated struct Lethe_V1_Error: Sendable {
 fileprivate nonisolated let _protobuf_package = "lethe.v1"
 
 nonisolated extension Lethe_V1_ErrorCode: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_MALFORMED\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_MISSING_FIELD\0\u{1}ERROR_CODE_INVALID_ID\0\u{1}ERROR_CODE_SHAPE_MISMATCH\0\u{1}ERROR_CODE_NON_FINITE\0\u{1}ERROR_CODE_INVALID_VALUE\0\u{2}\\\u{1}ERROR_CODE_UNEXPECTED_MESSAGE\0\u{1}ERROR_CODE_UNKNOWN_JOB\0\u{1}ERROR_CODE_STALE_ROUND\0\u{1}ERROR_CODE_UNAUTHORIZED\0\u{1}ERROR_CODE_INTERNAL\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_MALFORMED\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_MISSING_FIELD\0\u{1}ERROR_CODE_INVALID_ID\0\u{1}ERROR_CODE_SHAPE_MISMATCH\0\u{1}ERROR_CODE_NON_FINITE\0\u{1}ERROR_CODE_INVALID_VALUE\0\u{2}\\\u{1}ERROR_CODE_UNEXPECTED_MESSAGE\0\u{1}ERROR_CODE_UNKNOWN_JOB\0\u{1}ERROR_CODE_STALE_ROUND\0\u{1}ERROR_CODE_UNAUTHORIZED\0\u{1}ERROR_CODE_INTERNAL\0\u{1}ERROR_CODE_STALE_MODEL\0")
 }
 
 nonisolated extension Lethe_V1_Error: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

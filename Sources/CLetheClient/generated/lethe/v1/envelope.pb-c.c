@@ -52,7 +52,7 @@ void   lethe__v1__envelope__free_unpacked
   assert(message->base.descriptor == &lethe__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[25] =
+static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[26] =
 {
   {
     "protocol_version",
@@ -121,6 +121,18 @@ static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[25]
     PROTOBUF_C_TYPE_UINT64,
     0,   /* quantifier_offset */
     offsetof(Lethe__V1__Envelope, reply_to),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "incarnation",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Lethe__V1__Envelope, incarnation),
     NULL,
     NULL,
     0,             /* flags */
@@ -356,37 +368,38 @@ static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[25]
   },
 };
 static const unsigned lethe__v1__envelope__field_indices_by_name[] = {
-  13,   /* field[13] = deletion_ack */
-  12,   /* field[12] = deletion_request */
-  24,   /* field[24] = error */
-  22,   /* field[22] = eval_report */
-  21,   /* field[21] = eval_request */
-  19,   /* field[19] = feature_stats */
-  20,   /* field[20] = global_stats */
-  8,   /* field[8] = heartbeat */
-  6,   /* field[6] = hello */
+  14,   /* field[14] = deletion_ack */
+  13,   /* field[13] = deletion_request */
+  25,   /* field[25] = error */
+  23,   /* field[23] = eval_report */
+  22,   /* field[22] = eval_request */
+  20,   /* field[20] = feature_stats */
+  21,   /* field[21] = global_stats */
+  9,   /* field[9] = heartbeat */
+  7,   /* field[7] = hello */
+  6,   /* field[6] = incarnation */
   1,   /* field[1] = job_id */
-  23,   /* field[23] = job_status */
-  16,   /* field[16] = mask_broadcast */
+  24,   /* field[24] = job_status */
+  17,   /* field[17] = mask_broadcast */
   4,   /* field[4] = message_number */
-  18,   /* field[18] = model_delta */
-  9,   /* field[9] = model_weights */
-  17,   /* field[17] = phase_request */
+  19,   /* field[19] = model_delta */
+  10,   /* field[10] = model_weights */
+  18,   /* field[18] = phase_request */
   0,   /* field[0] = protocol_version */
   5,   /* field[5] = reply_to */
   2,   /* field[2] = round */
-  15,   /* field[15] = saliency_report */
-  14,   /* field[14] = saliency_request */
+  16,   /* field[16] = saliency_report */
+  15,   /* field[15] = saliency_request */
   3,   /* field[3] = sender_id */
-  10,   /* field[10] = train_request */
-  11,   /* field[11] = train_update */
-  7,   /* field[7] = welcome */
+  11,   /* field[11] = train_request */
+  12,   /* field[12] = train_update */
+  8,   /* field[8] = welcome */
 };
 static const ProtobufCIntRange lethe__v1__envelope__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 10, 6 },
-  { 0, 25 }
+  { 10, 7 },
+  { 0, 26 }
 };
 const ProtobufCMessageDescriptor lethe__v1__envelope__descriptor =
 {
@@ -396,7 +409,7 @@ const ProtobufCMessageDescriptor lethe__v1__envelope__descriptor =
   "Lethe__V1__Envelope",
   "lethe.v1",
   sizeof(Lethe__V1__Envelope),
-  25,
+  26,
   lethe__v1__envelope__field_descriptors,
   lethe__v1__envelope__field_indices_by_name,
   2,  lethe__v1__envelope__number_ranges,

@@ -129,7 +129,7 @@ const ProtobufCMessageDescriptor lethe__v1__error__descriptor =
   (ProtobufCMessageInit) lethe__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue lethe__v1__error_code__enum_values_by_number[14] =
+static const ProtobufCEnumValue lethe__v1__error_code__enum_values_by_number[15] =
 {
   { "ERROR_CODE_UNSPECIFIED", "LETHE__V1__ERROR_CODE__ERROR_CODE_UNSPECIFIED", 0 },
   { "ERROR_CODE_MALFORMED", "LETHE__V1__ERROR_CODE__ERROR_CODE_MALFORMED", 1 },
@@ -145,11 +145,12 @@ static const ProtobufCEnumValue lethe__v1__error_code__enum_values_by_number[14]
   { "ERROR_CODE_STALE_ROUND", "LETHE__V1__ERROR_CODE__ERROR_CODE_STALE_ROUND", 102 },
   { "ERROR_CODE_UNAUTHORIZED", "LETHE__V1__ERROR_CODE__ERROR_CODE_UNAUTHORIZED", 103 },
   { "ERROR_CODE_INTERNAL", "LETHE__V1__ERROR_CODE__ERROR_CODE_INTERNAL", 104 },
+  { "ERROR_CODE_STALE_MODEL", "LETHE__V1__ERROR_CODE__ERROR_CODE_STALE_MODEL", 105 },
 };
 static const ProtobufCIntRange lethe__v1__error_code__value_ranges[] = {
-{0, 0},{100, 9},{0, 14}
+{0, 0},{100, 9},{0, 15}
 };
-static const ProtobufCEnumValueIndex lethe__v1__error_code__enum_values_by_name[14] =
+static const ProtobufCEnumValueIndex lethe__v1__error_code__enum_values_by_name[15] =
 {
   { "ERROR_CODE_INTERNAL", 13 },
   { "ERROR_CODE_INVALID_ID", 5 },
@@ -158,6 +159,7 @@ static const ProtobufCEnumValueIndex lethe__v1__error_code__enum_values_by_name[
   { "ERROR_CODE_MISSING_FIELD", 4 },
   { "ERROR_CODE_NON_FINITE", 7 },
   { "ERROR_CODE_SHAPE_MISMATCH", 6 },
+  { "ERROR_CODE_STALE_MODEL", 14 },
   { "ERROR_CODE_STALE_ROUND", 11 },
   { "ERROR_CODE_TOO_LARGE", 3 },
   { "ERROR_CODE_UNAUTHORIZED", 12 },
@@ -173,9 +175,9 @@ const ProtobufCEnumDescriptor lethe__v1__error_code__descriptor =
   "ErrorCode",
   "Lethe__V1__ErrorCode",
   "lethe.v1",
-  14,
+  15,
   lethe__v1__error_code__enum_values_by_number,
-  14,
+  15,
   lethe__v1__error_code__enum_values_by_name,
   2,
   lethe__v1__error_code__value_ranges,

@@ -77,6 +77,13 @@ struct  Lethe__V1__Envelope
    * The message_number this message answers (0 when it answers none).
    */
   uint64_t reply_to;
+  /*
+   * The coordinator's incarnation: a random non-zero id drawn each time a coordinator process starts, on every
+   * message it sends (0 from clients and submitters). Message numbers and model versions are scoped to it: a client
+   * that sees a new incarnation knows the coordinator restarted, forgets its replay window and model-version floor,
+   * and says Hello again.
+   */
+  uint64_t incarnation;
   Lethe__V1__Envelope__BodyCase body_case;
   union {
     Lethe__V1__Hello *hello;
@@ -102,7 +109,7 @@ struct  Lethe__V1__Envelope
 };
 #define LETHE__V1__ENVELOPE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&lethe__v1__envelope__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, LETHE__V1__ENVELOPE__BODY__NOT_SET, {0} }
+    , 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, 0, LETHE__V1__ENVELOPE__BODY__NOT_SET, {0} }
 
 
 /* Lethe__V1__Envelope methods */
