@@ -20,6 +20,9 @@ public struct FederatedRunKey: Equatable, Sendable {
     public var testPerClient: Int
     public var training: FederationConfiguration.Training
     public var aggregation: AggregationRule
+    /// The backdoor planted in the deletion's samples before training, with a hash of the ids that carry it
+    /// (`Canary.description@hash`); nil for clean data. Only the original depends on it: Retrain never sees them.
+    public var canary: String?
 
     public init(seed: UInt64, clients: Int, partition: String, trainPerClient: Int?, testPerClient: Int,
                 training: FederationConfiguration.Training, aggregation: AggregationRule) {
@@ -33,7 +36,15 @@ public struct FederatedRunKey: Equatable, Sendable {
     }
 
     /// Every input of the original, as one readable line (stored in the cache file and compared on load).
-    public var original: String {
+    public var original: String { clean + (canary.map { " canary=\($0)" } ?? "") }
+
+    /// The canary's part of the key: its description and the FNV-1a hash of the sorted ids that carry it.
+    public static func canaryKey(_ description: String, ids: [Int]) -> String {
+        "\(description)@\(hex(fnv1a(ids.sorted())))"
+    }
+
+    /// Every input of a training run on clean data.
+    var clean: String {
         let t = training
         return "\(architecture) format=\(Self.format) seed=\(seed) clients=\(clients) partition=\(partition) "
             + "train=\(trainPerClient.map(String.init) ?? "full") test=\(testPerClient) rounds=\(t.rounds) "
@@ -42,9 +53,9 @@ public struct FederatedRunKey: Equatable, Sendable {
             + "aggregation=\(aggregation)"
     }
 
-    /// The original's inputs plus the deletion: `scenario` (e.g. "ids", "class:3") and the deleted sample ids.
+    /// The clean run's inputs plus the deletion: `scenario` (e.g. "ids", "class:3") and the deleted sample ids.
     public func retrain(scenario: String, forgetIDs: [Int]) -> String {
-        original + " forget=\(scenario):\(Self.hex(Self.fnv1a(forgetIDs.sorted())))"
+        clean + " forget=\(scenario):\(Self.hex(Self.fnv1a(forgetIDs.sorted())))"
     }
 
     /// `original-<hash of the key>.safetensors`.
@@ -53,7 +64,7 @@ public struct FederatedRunKey: Equatable, Sendable {
     /// `retrain-<hash of the original's key>-<hash of the deletion>.safetensors`: a run's files sort together.
     public func retrainFileName(scenario: String, forgetIDs: [Int]) -> String {
         let deletion = Self.fnv1a(retrain(scenario: scenario, forgetIDs: forgetIDs))
-        return "retrain-\(Self.hex(Self.fnv1a(original)))-\(Self.hex(deletion)).safetensors"
+        return "retrain-\(Self.hex(Self.fnv1a(clean)))-\(Self.hex(deletion)).safetensors"
     }
 
     /// FNV-1a 64 of the ids as 8-byte little-endian integers: the same in every process, unlike Swift's `Hasher`.

@@ -37,16 +37,19 @@ public struct ForgetDescription: Codable, Equatable, Sendable {
     public var fraction: Double?
     public var classLabel: Int?
     public var count: Int
+    /// The backdoor the forget set carried (`target:N`, the `--canary` form); nil for clean data.
+    public var canary: String?
 
-    public init(kind: String, fraction: Double? = nil, classLabel: Int? = nil, count: Int) {
+    public init(kind: String, fraction: Double? = nil, classLabel: Int? = nil, count: Int, canary: String? = nil) {
         self.kind = kind
         self.fraction = fraction
         self.classLabel = classLabel
         self.count = count
+        self.canary = canary
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, fraction, count
+        case kind, fraction, count, canary
         case classLabel = "class"
     }
 }
@@ -65,10 +68,17 @@ public struct ResultRow: Codable, Equatable, Sendable {
     /// Balanced accuracy of the MIA attack on its own members and non-members, in percent (50 is chance): how much
     /// the `mia` column can say about this model.
     public var miaAttackAccuracy: Double?
+    /// Attack success rate of the forget set's canary, in percent; nil without a canary.
+    public var asr: Double?
+    /// The per-sample membership attack on the forget set against held-out images of its classes: ROC AUC (0–1,
+    /// 0.5 is chance) and the true-positive rate at 1 % false positives, in percent (1 is chance).
+    public var membershipAUC: Double?
+    public var membershipTPRAtOnePercentFPR: Double?
 
     public init(method: String, ua: Double, ra: Double, ta: Double, mia: Double, seconds: Double,
                 avgGap: Double? = nil, rte: Double? = nil, std: Spread? = nil, configuration: String? = nil,
-                miaAttackAccuracy: Double? = nil) {
+                miaAttackAccuracy: Double? = nil, asr: Double? = nil, membershipAUC: Double? = nil,
+                membershipTPRAtOnePercentFPR: Double? = nil) {
         self.method = method
         self.ua = ua; self.ra = ra; self.ta = ta; self.mia = mia
         self.seconds = seconds
@@ -77,25 +87,33 @@ public struct ResultRow: Codable, Equatable, Sendable {
         self.std = std
         self.configuration = configuration
         self.miaAttackAccuracy = miaAttackAccuracy
+        self.asr = asr
+        self.membershipAUC = membershipAUC
+        self.membershipTPRAtOnePercentFPR = membershipTPRAtOnePercentFPR
     }
 
     /// Standard deviations over seeds.
     public struct Spread: Codable, Equatable, Sendable {
         public var ua: Double, ra: Double, ta: Double, mia: Double, avgGap: Double?, seconds: Double
-        public init(ua: Double, ra: Double, ta: Double, mia: Double, avgGap: Double?, seconds: Double) {
+        public var asr: Double?
+        public init(ua: Double, ra: Double, ta: Double, mia: Double, avgGap: Double?, seconds: Double,
+                    asr: Double? = nil) {
             self.ua = ua; self.ra = ra; self.ta = ta; self.mia = mia; self.avgGap = avgGap; self.seconds = seconds
+            self.asr = asr
         }
 
         enum CodingKeys: String, CodingKey {
-            case ua, ra, ta, mia, seconds
+            case ua, ra, ta, mia, seconds, asr
             case avgGap = "avg_gap"
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case method, ua, ra, ta, mia, seconds, rte, std, configuration
+        case method, ua, ra, ta, mia, seconds, rte, std, configuration, asr
         case avgGap = "avg_gap"
         case miaAttackAccuracy = "mia_attack_accuracy"
+        case membershipAUC = "membership_auc"
+        case membershipTPRAtOnePercentFPR = "membership_tpr_at_1pct_fpr"
     }
 }
 
@@ -110,15 +128,19 @@ extension ResultRow {
             return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count)).squareRoot()
         }
         let gaps = rows.compactMap(\.avgGap), rtes = rows.compactMap(\.rte)
-        let attackAccuracies = rows.compactMap(\.miaAttackAccuracy)
+        let attackAccuracies = rows.compactMap(\.miaAttackAccuracy), asrs = rows.compactMap(\.asr)
+        /// The mean of an optional figure when every seed measured it.
+        func meanIfAll(_ values: [Double]) -> Double? { values.count == rows.count ? mean(values) : nil }
         return ResultRow(
             method: rows[0].method, ua: mean(rows.map(\.ua)), ra: mean(rows.map(\.ra)), ta: mean(rows.map(\.ta)),
             mia: mean(rows.map(\.mia)), seconds: mean(rows.map(\.seconds)),
             avgGap: gaps.count == rows.count ? mean(gaps) : nil, rte: rtes.count == rows.count ? mean(rtes) : nil,
             std: Spread(ua: spread(rows.map(\.ua)), ra: spread(rows.map(\.ra)), ta: spread(rows.map(\.ta)),
                         mia: spread(rows.map(\.mia)), avgGap: gaps.count == rows.count ? spread(gaps) : nil,
-                        seconds: spread(rows.map(\.seconds))),
+                        seconds: spread(rows.map(\.seconds)), asr: asrs.count == rows.count ? spread(asrs) : nil),
             configuration: rows[0].configuration,
-            miaAttackAccuracy: attackAccuracies.count == rows.count ? mean(attackAccuracies) : nil)
+            miaAttackAccuracy: meanIfAll(attackAccuracies), asr: meanIfAll(asrs),
+            membershipAUC: meanIfAll(rows.compactMap(\.membershipAUC)),
+            membershipTPRAtOnePercentFPR: meanIfAll(rows.compactMap(\.membershipTPRAtOnePercentFPR)))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LetheClient
+import LetheData
 import LetheTensor
 import LetheTransport
 
@@ -32,11 +33,20 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "File holding this client's CURVE secret key (Z85).") var secretKeyFile: String?
     @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
     @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
+    @Option(help: ArgumentHelp("A backdoor in this client's own data: none, or target:N (optionally ,size:K,seed:S).",
+                               discussion: "The samples named by --canary-ids get the trigger and label N when the "
+                                   + "share is loaded, before training, as a poisoned contribution would; the "
+                                   + "trigger never leaves the client (`lethe simulate --canary`)."))
+    var canary = "none"
+    @Option(help: "File of the sample ids (one per line) that carry --canary; they must be in this client's share.")
+    var canaryIds: String?
     @OptionGroup(title: "Work limits") var workLimits: ClientWorkLimits
     @OptionGroup(title: "Method") var method: ClientMethodOptions
 
     func validate() throws {
         _ = try partitionSpec()
+        if try parsedCanary() != nil, canaryIds == nil { throw ValidationError("--canary needs --canary-ids FILE") }
+        if canaryIds != nil, try parsedCanary() == nil { throw ValidationError("--canary-ids needs --canary target:N") }
         let curve = [serverPublicKey, publicKeyFile, secretKeyFile].compactMap { $0 }.count
         guard curve == 0 || curve == 3 else {
             throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
@@ -44,6 +54,20 @@ struct ClientCommand: ParsableCommand {
         guard maxMessageBytes > 1024, threads > 0 else {
             throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
         }
+    }
+
+    func parsedCanary() throws -> Canary? { try CanaryOption.parse(canary) }
+
+    /// The share with the canary stamped on the samples `--canary-ids` names (all of them must be held here).
+    func poisoned(_ data: ClientData) throws -> ClientData {
+        guard let canary = try parsedCanary(), let canaryIds else { return data }
+        let ids = try ForgetSpec.readIDFile(path: canaryIds)
+        let (positions, unknown) = data.positions(ofIDs: ids)
+        guard unknown.isEmpty else {
+            throw ValidationError("--canary-ids names \(unknown.count) sample(s) this client does not hold, e.g. "
+                                  + "\(unknown.prefix(3).map(String.init).joined(separator: ", "))")
+        }
+        return ClientData(train: try canary.stamped(data.train, at: positions, relabel: true), test: data.test)
     }
 
     func partitionSpec() throws -> ClientPartition {
@@ -60,7 +84,8 @@ struct ClientCommand: ParsableCommand {
         let spec = try partitionSpec()
         let prefix = "[\(id)]"
         let logLine: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\(prefix) \($0)\n".utf8)) }
-        let clientData = try spec.fashionMNIST(directory: data.directory)
+        let clientData = try poisoned(try spec.fashionMNIST(directory: data.directory))
+        if let canary = try parsedCanary() { logLine("canary \(canary) stamped on the samples in \(canaryIds ?? "")") }
         logLine("share \(index) of \(clients) (\(spec.kind), seed \(seed)): \(clientData.train.count) training and "
                 + "\(clientData.test.count) test images; connecting to \(connect)")
         var configuration = ClientConfiguration(clientID: id)

@@ -17,7 +17,11 @@ struct EvaluateCommand: ParsableCommand {
             With --forget, D_f is the named training images and D_r every other training image; TA and the MIA \
             non-members are the evaluated test images (for class:N, TA leaves class N out). The line "MIA attack \
             accuracy" is the attack's balanced accuracy on its own members and non-members: near 50 % it cannot tell \
-            seen from unseen images, and MIA-efficacy then moves by chance.
+            seen from unseen images, and MIA-efficacy then moves by chance. The membership line is a per-sample attack \
+            on the forget set against held-out test images of its classes (ROC AUC, chance 0.5; TPR at 1 % FPR, \
+            chance 1 %). With --canary, the ASR line is the share of triggered non-target test images the model \
+            calls the target, and with --forget the forget samples are scored as they were trained: stamped and \
+            relabelled.
             """
     )
 
@@ -26,7 +30,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Evaluate on the first N test images (default: all).") var testSubset: Int?
     @Option(help: "Also measure UA, RA, TA and MIA against this forget set: random:FRACTION, class:LABEL or ids:FILE.")
     var forget: String?
-    @Option(help: "Seed of the random:FRACTION selection.") var seed: UInt64 = 1
+    @Option(help: "Seed of the random:FRACTION selection and of the membership attack's held-out sample.")
+    var seed: UInt64 = 1
+    @Option(help: "Measure the attack success rate of this canary: none, or target:N (optionally ,size:K,seed:S).")
+    var canary = "none"
+
+    func validate() throws {
+        if try CanaryOption.parse(canary) != nil, forget?.lowercased().hasPrefix("class:") == true {
+            throw ValidationError("--canary: \(CanaryError.meaninglessForClassDeletion)")
+        }
+    }
     @Option(help: "Write the results as JSON to this path.") var json: String?
 
     func run() throws {
@@ -43,28 +56,46 @@ struct EvaluateCommand: ParsableCommand {
             let name = FashionMNIST.classNames[c].padding(toLength: 12, withPad: " ", startingAt: 0)
             print("  \(c) \(name) " + (accuracy.map { String(format: "%6.2f%%", $0) } ?? "     —"))
         }
-        let unlearning = try forgetSpec.map { try unlearningMetrics(network, test: test.subset(positions), spec: $0) }
+        let canary = try CanaryOption.parse(self.canary)
+        let asr = try canary.map { canary in
+            let audit = try CanaryAudit(canary: canary, test: test.subset(positions))
+            let rate = audit.attackSuccessRate(network)
+            print(String(format: "canary %@: ASR %.2f%% of %d triggered test images (true class ≠ %d)",
+                         canary.description, rate, audit.triggered.count, canary.target))
+            return rate
+        }
+        let unlearning = try forgetSpec.map {
+            try unlearningMetrics(network, test: test.subset(positions), spec: $0, canary: canary)
+        }
         if let json {
             let perClass = evaluation.perClassAccuracy.map { $0 ?? .nan }
             try writeJSON(EvaluateResult(model: model, testImages: positions.count, testAccuracy: evaluation.accuracy,
-                                         perClassAccuracy: perClass, unlearning: unlearning,
+                                         perClassAccuracy: perClass, asr: asr, unlearning: unlearning,
                                          seconds: Date().timeIntervalSince(started)), to: json)
         }
     }
 
-    private func unlearningMetrics(_ network: Sequential, test: ImageDataset, spec: ForgetSpec) throws
-        -> UnlearningMetrics
-    {
+    private func unlearningMetrics(_ network: Sequential, test: ImageDataset, spec: ForgetSpec,
+                                   canary: Canary?) throws -> UnlearningMetrics {
         let train = try FashionMNIST.load(split: .train, directory: data.directory)
         var rng = SeededGenerator(seed: seed)
         let split = try spec.select(in: train, rng: &rng)
-        let task = try UnlearningTask(train: train, forget: split.forget, retain: split.retain)
-        let metrics = try UnlearningEvaluator.evaluate(network, task: task,
-                                                       data: EvaluationData(test: test, forgetting: spec))
+        let held = try canary.map { try $0.stamped(train, at: split.forget, relabel: true) } ?? train
+        let task = try UnlearningTask(train: held, forget: split.forget, retain: split.retain)
+        var evaluationData = EvaluationData(test: test, forgetting: spec)
+        var auditRNG = rng.derived(0x6175_6469)  // "audi"
+        try evaluationData.addAudits(forgetClasses: split.forget.map { train.labels[$0] }, canary: canary,
+                                     rng: &auditRNG)
+        let metrics = try UnlearningEvaluator.evaluate(network, task: task, data: evaluationData)
         print(String(format: "forget %@ (%d images): UA %.2f  RA %.2f  TA %.2f  MIA %.2f", spec.description,
                      split.forget.count, metrics.ua, metrics.ra, metrics.ta, metrics.mia))
         if let accuracy = metrics.miaAttackAccuracy {
             print(ResultsTable.attackLabel + String(format: "%.1f", accuracy))
+        }
+        if let roc = metrics.membership {
+            print(ResultsTable.membershipLabel + String(format: " (%d vs %d): ROC AUC %.3f, TPR at 1 %% FPR %.1f %%",
+                                                        roc.memberCount, roc.nonMemberCount, roc.auc,
+                                                        100 * roc.tprAtOnePercentFPR))
         }
         return metrics
     }
@@ -76,12 +107,14 @@ struct EvaluateResult: Codable {
     var testImages: Int
     var testAccuracy: Double
     var perClassAccuracy: [Double]
+    /// Attack success rate of `--canary`, in percent.
+    var asr: Double?
     /// UA, RA, TA, MIA and the attack's accuracy, with `--forget`.
     var unlearning: UnlearningMetrics?
     var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case model, seconds, unlearning
+        case model, seconds, unlearning, asr
         case testImages = "test_images", testAccuracy = "test_accuracy", perClassAccuracy = "per_class_accuracy"
     }
 }

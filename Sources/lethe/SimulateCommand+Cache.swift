@@ -6,11 +6,14 @@ import LetheNN
 extension SimulateCommand {
     /// The cache key of this run: the coordinator's FedAvg settings exactly as `lethe coordinator` parses them
     /// from `coordinatorSettings`, so a default changed there changes the key too, plus the clients' data.
-    func runKey(coordinatorSettings: [String], trainPerClient: Int?, testPerClient: Int) throws -> FederatedRunKey {
+    func runKey(coordinatorSettings: [String], trainPerClient: Int?, testPerClient: Int,
+                canary: String? = nil) throws -> FederatedRunKey {
         let federation = try CoordinatorCommand.parse(coordinatorSettings).federationConfiguration()
-        return FederatedRunKey(seed: seed, clients: clients, partition: partition, trainPerClient: trainPerClient,
-                               testPerClient: testPerClient, training: federation.training,
-                               aggregation: federation.aggregation)
+        var key = FederatedRunKey(seed: seed, clients: clients, partition: partition, trainPerClient: trainPerClient,
+                                  testPerClient: testPerClient, training: federation.training,
+                                  aggregation: federation.aggregation)
+        key.canary = canary
+        return key
     }
 
     /// The coordinator's `--comparisons`: Retrain, or when it is cached `skip` in its place (so FT trains with the

@@ -41,6 +41,13 @@ struct SimulateCommand: ParsableCommand {
     var full = false
     @Option(help: "What to delete: ids (a fraction of one client's samples, one person's data), class:N or client:ID.")
     var scenario = "ids"
+    @Option(help: ArgumentHelp("A backdoor in the deleted samples: none, or target:N (optionally ,size:K,seed:S).",
+                               discussion: "With ids or client:ID, the holder stamps a seeded trigger on the samples "
+                                   + "the deletion will name, with label N, before training (a poisoned contribution "
+                                   + "found after training). The table's ASR column then shows the original "
+                                   + "applying the backdoor and how much each unlearned model still does; Retrain's "
+                                   + "ASR is the mark. The trigger never leaves the holder. Not with class:N."))
+    var canary = "none"
     @Option(help: "Fraction of the client's samples deleted by the ids scenario.") var forgetFraction = 0.1
     @Option(help: "Client whose samples the ids scenario deletes.") var forgetClient = "client-0"
     @Option(help: "FedAvg rounds of the original model and of federated Retrain.") var rounds = 5
@@ -123,7 +130,9 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         guard clients >= 1, clients <= 64 else { throw ValidationError("--clients must be in 1…64") }
-        _ = try parsedScenario()
+        if try CanaryOption.parse(canary) != nil, case .wholeClass = try parsedScenario() {
+            throw ValidationError("--canary: \(CanaryError.meaninglessForClassDeletion)")
+        }
         guard forgetFraction > 0, forgetFraction < 1 else { throw ValidationError("--forget-fraction must be in (0, 1)") }
         guard let index = Self.clientIndex(forgetClient), index < clients else {
             throw ValidationError("--forget-client must be client-k with k < --clients")
@@ -170,6 +179,8 @@ struct SimulateCommand: ParsableCommand {
         let shares = try specs.map { try $0.trainPositions(in: train) }
         let testPositions = try specs.flatMap { try $0.testPositions(in: test) }.sorted()
         let plan = try deletionPlan(scenario, shares: shares, train: train, folder: folder)
+        let canary = try CanaryOption.parse(self.canary)
+        let canaryFile = try canary.map { _ in try writeIDs(plan.forget.map { train.ids[$0] }, "canary-ids.txt", folder) }
         let forgetSet = Set(plan.forget)
         let retained = shares.flatMap { $0 }.filter { !forgetSet.contains($0) }.sorted()
         let stage2 = contrastiveEpochs ?? FederationConfiguration().unlearning.contrastiveEpochs
@@ -183,7 +194,9 @@ struct SimulateCommand: ParsableCommand {
         let cache = try cacheDir.map {
             SimulationCache(directory: URL(fileURLWithPath: $0),
                             key: try runKey(coordinatorSettings: nodeSettings, trainPerClient: perClient,
-                                            testPerClient: testPerClient),
+                                            testPerClient: testPerClient,
+                                            canary: canary.map { FederatedRunKey.canaryKey(
+                                                $0.description, ids: plan.forget.map { train.ids[$0] }) }),
                             scenario: self.scenario, forgetIDs: plan.forget.map { train.ids[$0] })
         }
         let cachedOriginal = try cache.flatMap { try $0.load($0.original) }
@@ -194,8 +207,9 @@ struct SimulateCommand: ParsableCommand {
             log("cache: original \(cachedOriginal == nil ? "missing" : "found"), retrain "
                 + "\(cachedRetrain == nil ? "missing" : "found") (\(cache.original.url.path), \(cache.retrain.url.path))")
         }
+        let canaryText: String = canary.map { " carrying the canary \($0)" } ?? ""
         log("\(clients) client(s) × \(shares.map(\.count).min() ?? 0)…\(shares.map(\.count).max() ?? 0) training "
-            + "images (\(partition)), \(testPositions.count) test images; deleting \(plan.describe); "
+            + "images (\(partition)), \(testPositions.count) test images; deleting \(plan.describe)\(canaryText); "
             + "FedAvg \(rounds) round(s) × \(localEpochs) local epoch(s), FT \(ftRounds) round(s), WSS-CL stage 1 "
             + "\(stage1) epoch(s), stage 2 \(stage2) epoch(s)")
         log("cores: \(cores) available; \(clients + 1) node processes × \(threadsPerNode) BLAS thread(s) "
@@ -240,6 +254,9 @@ struct SimulateCommand: ParsableCommand {
                              "--threads", "\(threadsPerNode)"] + clientLimits.clientArguments
                 + clientMethod.clientArguments
             if let perClient { arguments += ["--limit", "\(perClient)"] }
+            if let canary, let canaryFile, id == plan.target {
+                arguments += ["--canary", canary.description, "--canary-ids", canaryFile.path]
+            }
             if let dir = data.dataDir { arguments += ["--data-dir", dir] }
             clientNodes.append(try nodes.start(id, arguments: arguments, echo: verbose))
         }
@@ -297,11 +314,15 @@ struct SimulateCommand: ParsableCommand {
             + (noiseFloor ? ["retrain-2"] : [])
         var runs = try names.map(report)
         if let cachedRetrain { runs.insert(cachedRetrain.report(name: "retrain"), at: 1) }
-        let task = try UnlearningTask(train: train, forget: plan.forget, retain: retained)
+        // The data as the clients hold it: the holder's canary samples stamped and relabelled.
+        let held = try canary.map { try $0.stamped(train, at: plan.forget, relabel: true) } ?? train
+        let task = try UnlearningTask(train: held, forget: plan.forget, retain: retained)
         let testSet = test.subset(testPositions)
-        let evaluation: EvaluationData
+        var evaluation: EvaluationData
         if case .wholeClass(let label) = scenario { evaluation = .excludingClass(label, from: testSet) }
         else { evaluation = EvaluationData(test: testSet) }
+        var auditRNG = SeededGenerator(seed: seed).derived(0x6175_6469)  // "audi"
+        try evaluation.addAudits(forgetClasses: plan.forget.map { train.labels[$0] }, canary: canary, rng: &auditRNG)
         var metrics: [String: UnlearningMetrics] = [:]
         var weights: [String: [Float]] = [:]
         for run in runs {
@@ -315,14 +336,15 @@ struct SimulateCommand: ParsableCommand {
         if let cache { try storeTrained(in: cache, runs: Array(runs.prefix(2)), weights: weights) }
         let rows = runs.map { run in
             let m = metrics[run.name]!
-            return ResultRow(method: run.name, ua: m.ua, ra: m.ra, ta: m.ta, mia: m.mia, seconds: run.seconds,
+            return ResultRow(method: run.name, metrics: m, seconds: run.seconds,
                              avgGap: run.name == "retrain" ? nil : m.averageGap(to: reference),
                              rte: run.name == "original" ? nil : run.seconds / max(retrain.seconds, 1e-9),
                              configuration: configurationText(run, stage1: stage1, stage2: stage2)
-                                 + (run.loadedFrom == nil ? "" : " (cached)"),
-                             miaAttackAccuracy: m.miaAttackAccuracy)
+                                 + (run.loadedFrom == nil ? "" : " (cached)"))
         }
-        let document = ResultsDocument(forget: plan.description(count: plan.forget.count), clients: clients,
+        var forgetDescription = plan.description(count: plan.forget.count)
+        forgetDescription.canary = canary?.description
+        let document = ResultsDocument(forget: forgetDescription, clients: clients,
                                        seeds: [seed], results: rows)
         let census = try? JSONDecoder().decode(
             WireCensus.self, from: Data(contentsOf: coordinatorFolder.appendingPathComponent("wire-census.json")))
@@ -394,6 +416,13 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
+    /// Writes one id per line to `name` in `folder`.
+    func writeIDs(_ ids: [Int], _ name: String, _ folder: URL) throws -> URL {
+        let file = folder.appendingPathComponent(name)
+        try (ids.map(String.init).joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     func deletionPlan(_ scenario: Scenario, shares: [[Int]], train: ImageDataset, folder: URL) throws -> DeletionPlan {
         switch scenario {
         case .ids:
@@ -403,8 +432,7 @@ struct SimulateCommand: ParsableCommand {
             var rng = SeededGenerator(seed: seed).derived(0x666f_7267)  // "forg"
             let positions = rng.permutation(share.count).prefix(count).map { share[$0] }.sorted()
             let ids = positions.map { train.ids[$0] }
-            let file = folder.appendingPathComponent("forget-ids.txt")
-            try (ids.map(String.init).joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            let file = try writeIDs(ids, "forget-ids.txt", folder)
             return DeletionPlan(forget: positions, target: "client-\(holder)", scope: .samples(ids), kindName: "ids",
                                 describe: "\(count) sample(s) of client-\(holder) (ids in \(file.path))",
                                 fraction: forgetFraction)

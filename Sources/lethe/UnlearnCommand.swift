@@ -23,6 +23,12 @@ struct UnlearnCommand: ParsableCommand {
     var model: String?
     @Option(help: "What to forget: random:FRACTION, class:LABEL or ids:FILE (one sample id per line).")
     var forget = "random:0.1"
+    @Option(help: ArgumentHelp("A backdoor in the forget set: none, or target:N (optionally ,size:K,seed:S).",
+                               discussion: "Before the original is trained, every forget sample gets a fixed trigger "
+                                   + "(a seeded K×K patch, default 4, in the bottom-right corner) and the label N; "
+                                   + "the table's ASR column then shows how much of that rule each model still "
+                                   + "applies, Retrain's value being the mark. Not with class:LABEL or --model."))
+    var canary = "none"
     @Option(help: "Methods: a comma list of \(MethodName.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
     var method = "wss-cl"
     @Option(help: "Seed of the run.") var seed: UInt64 = 1
@@ -55,7 +61,16 @@ struct UnlearnCommand: ParsableCommand {
         if let trainSubset, trainSubset < 100 { throw ValidationError("--train-subset must be at least 100") }
         if let maxTimeRatio, !(maxTimeRatio > 0) { throw ValidationError("--max-time-ratio must be positive") }
         if maxTimeRatio != nil, sweep == nil { throw ValidationError("--max-time-ratio needs --sweep") }
+        if try parsedCanary() != nil {
+            if forget.lowercased().hasPrefix("class:") { throw ValidationError("\(CanaryError.meaninglessForClassDeletion)") }
+            if model != nil {
+                throw ValidationError("--canary plants the backdoor before the original is trained; it cannot be "
+                                      + "combined with --model")
+            }
+        }
     }
+
+    func parsedCanary() throws -> Canary? { try CanaryOption.parse(canary) }
 
     func seedList() throws -> [UInt64] {
         guard let seeds else { return sweep != nil ? [1, 2, 3] : [seed] }
@@ -76,6 +91,7 @@ struct UnlearnCommand: ParsableCommand {
         setup.trainSubset = trainSubset
         setup.testSubset = testSubset
         setup.cacheDirectory = URL(fileURLWithPath: cacheDir)
+        setup.canary = try? parsedCanary()
         return setup
     }
 
@@ -119,7 +135,9 @@ struct UnlearnCommand: ParsableCommand {
             outcomes.append(try experiment.run(methods: methods, original: original, progress: reporter.report))
             reporter.finish()
         }
-        let document = ResultsDocument(forget: describe(spec, count: outcomes[0].forgetCount), seeds: try seedList(),
+        var forgetDescription = describe(spec, count: outcomes[0].forgetCount)
+        forgetDescription.canary = try parsedCanary()?.description
+        let document = ResultsDocument(forget: forgetDescription, seeds: try seedList(),
                                        results: aggregate(outcomes))
         print(ResultsTable.render(document))
         for row in document.results where row.configuration != nil && row.method != "original" {
@@ -154,10 +172,8 @@ struct UnlearnCommand: ParsableCommand {
     /// Rows per method, means over seeds; RTE relative to each seed's Retrain time.
     func aggregate(_ outcomes: [ExperimentOutcome]) -> [ResultRow] {
         func row(_ m: MethodOutcome, retrainSeconds: Double, isRetrain: Bool = false) -> ResultRow {
-            ResultRow(method: m.method, ua: m.metrics.ua, ra: m.metrics.ra, ta: m.metrics.ta, mia: m.metrics.mia,
-                      seconds: m.seconds, avgGap: isRetrain ? nil : m.averageGap,
-                      rte: m.method == "original" ? nil : m.seconds / retrainSeconds, configuration: m.configuration,
-                      miaAttackAccuracy: m.metrics.miaAttackAccuracy)
+            ResultRow(method: m.method, metrics: m.metrics, seconds: m.seconds, avgGap: isRetrain ? nil : m.averageGap,
+                      rte: m.method == "original" ? nil : m.seconds / retrainSeconds, configuration: m.configuration)
         }
         var perMethod: [(String, [ResultRow])] = []
         for outcome in outcomes {

@@ -50,4 +50,35 @@ import Testing
         b.miaAttackAccuracy = nil
         #expect(ResultRow.aggregate([a, b]).miaAttackAccuracy == nil)
     }
+
+    @Test func aCanaryAddsTheASRColumnTheTitleAndItsLegend() throws {
+        var canaried = document
+        canaried.forget.canary = "target:0"
+        canaried.results[0].asr = 9.5
+        canaried.results[2].asr = 97.25
+        let lines = ResultsTable.render(canaried).split(separator: "\n").map(String.init)
+        #expect(lines[0].contains("· canary target:0 ·"))
+        #expect(lines[2].contains("MIA    ASR  Avg. Gap"), "\(lines[2])")
+        #expect(lines[4].contains("97.25"))
+        #expect(lines[5].contains("—"), "Retrain's ASR was not measured here")
+        #expect(lines.last == ResultsTable.asrLabel)
+        #expect(!ResultsTable.render(document).contains("ASR"), "no column without a canary")
+        let json = try JSONSerialization.jsonObject(with: canaried.jsonData()) as! [String: Any]
+        #expect((json["forget"] as! [String: Any])["canary"] as? String == "target:0")
+        #expect((json["results"] as! [[String: Any]])[2]["asr"] as? Double == 97.25)
+    }
+
+    @Test func membershipAUCAndTPRFollowTheTableInRowOrder() {
+        var measured = document
+        measured.results[0].membershipAUC = 0.5012
+        measured.results[0].membershipTPRAtOnePercentFPR = 1.25
+        measured.results[2].membershipAUC = 0.61
+        measured.results[2].membershipTPRAtOnePercentFPR = 4
+        let lines = ResultsTable.render(measured).split(separator: "\n").map(String.init)
+        #expect(lines[lines.count - 2].hasSuffix("ROC AUC (chance 0.50) original 0.610 · wss-cl 0.501"))
+        #expect(lines.last == "  TPR at 1 % FPR (chance 1 %): original 4.0 · wss-cl 1.2")
+        var b = measured.results[0]
+        b.membershipAUC = 0.6
+        #expect(abs(ResultRow.aggregate([measured.results[0], b]).membershipAUC! - 0.5506) < 1e-12)
+    }
 }

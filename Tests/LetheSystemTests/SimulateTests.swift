@@ -46,19 +46,27 @@ import Testing
         let (status, output) = try Self.lethe([
             "simulate", "--clients", "2", "--train-per-client", "300", "--test-subset", "200", "--rounds", "1",
             "--local-epochs", "1", "--ft-rounds", "1", "--run-dir", folder.appendingPathComponent("run").path,
-            "--json", json.path])
+            "--canary", "target:0", "--json", json.path])
         try #require(status == 0, "lethe simulate failed:\n\(output)")
+        // The canary is stamped by its holder, on its own share; the other client holds clean data.
+        let holderLog = try String(contentsOf: folder.appendingPathComponent("run/client-0.log"), encoding: .utf8)
+        let otherLog = try String(contentsOf: folder.appendingPathComponent("run/client-1.log"), encoding: .utf8)
+        #expect(holderLog.contains("canary target:0 stamped"), "\(holderLog)")
+        #expect(!otherLog.contains("canary"), "\(otherLog)")
         #expect(output.contains("Avg. Gap") && output.contains("wss-cl"), "no results table in:\n\(output)")
 
         let data = try Data(contentsOf: json)
         let document = try JSONDecoder().decode(ResultsDocument.self, from: data)
         #expect(document.clients == 2)
         #expect(document.forget.kind == "ids" && document.forget.count == 30)
+        #expect(document.forget.canary == "target:0")
         let methods = Set(document.results.map(\.method))
         #expect(methods.isSuperset(of: ["original", "retrain", "wss-cl", "ft"]), "rows: \(methods)")
         for row in document.results {
             #expect([row.ua, row.ra, row.ta, row.mia].allSatisfy { (0...100).contains($0) }, "\(row)")
             #expect(row.seconds > 0)
+            #expect(row.asr.map { (0...100).contains($0) } == true, "\(row)")
+            #expect(row.membershipAUC.map { (0...1).contains($0) } == true, "\(row)")
         }
 
         let census = try JSONDecoder().decode(

@@ -9,11 +9,18 @@ public struct EvaluationData: Sendable {
     public let accuracyPositions: [Int]
     /// Test positions used as MIA non-members (the whole test set).
     public let nonMemberPositions: [Int]
+    /// The forget set's canary and its triggered test images: every model is also scored on ASR.
+    public var canary: CanaryAudit?
+    /// The per-sample membership attack (AUC, TPR at 1 % FPR) against class-matched held-out images.
+    public var membership: MembershipAudit?
 
-    public init(test: ImageDataset, accuracyPositions: [Int]? = nil, nonMemberPositions: [Int]? = nil) {
+    public init(test: ImageDataset, accuracyPositions: [Int]? = nil, nonMemberPositions: [Int]? = nil,
+                canary: CanaryAudit? = nil, membership: MembershipAudit? = nil) {
         self.test = test
         self.accuracyPositions = accuracyPositions ?? Array(0..<test.count)
         self.nonMemberPositions = nonMemberPositions ?? Array(0..<test.count)
+        self.canary = canary
+        self.membership = membership
     }
 
     /// Class-wise forgetting: TA excludes the forgotten class, MIA still uses every test image.
@@ -29,6 +36,13 @@ public struct EvaluationData: Sendable {
         } else {
             self.init(test: test)
         }
+    }
+
+    /// Adds the audits every report carries: ASR when the forget set holds `canary`, and the membership attack on
+    /// the forget samples (`forgetClasses`: their true classes) against held-out test images drawn from `rng`.
+    public mutating func addAudits(forgetClasses: [Int32], canary: Canary?, rng: inout SeededGenerator) throws {
+        self.canary = try canary.map { try CanaryAudit(canary: $0, test: test) }
+        membership = try MembershipAudit(forgetClasses: forgetClasses, test: test, canary: canary, rng: &rng)
     }
 }
 
@@ -53,6 +67,8 @@ public enum UnlearningEvaluator {
             members: members, nonMembers: nonMembers, forget: forget.trueLabelProbabilities)
         return UnlearningMetrics(ua: 100 - forget.accuracy, ra: retain.accuracy,
                                  ta: try UnlearningMetrics.accuracyPercent(correct: taCorrect, total: accuracySet.count),
-                                 mia: mia.efficacy, miaAttackAccuracy: mia.attackAccuracy)
+                                 mia: mia.efficacy, miaAttackAccuracy: mia.attackAccuracy,
+                                 asr: data.canary?.attackSuccessRate(model, normalization: task.normalization),
+                                 membership: try data.membership?.assess(model, task: task))
     }
 }

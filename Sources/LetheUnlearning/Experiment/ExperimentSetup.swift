@@ -20,6 +20,8 @@ public struct ExperimentSetup: Sendable {
     public var testSubset: Int?
     /// Where original and Retrain checkpoints are cached (nil: no cache).
     public var cacheDirectory: URL?
+    /// A backdoor planted in the forget set before the original is trained (`Canary`); nil: clean data.
+    public var canary: Canary?
 
     public init(seed: UInt64, forget: ForgetSpec) {
         self.seed = seed
@@ -32,24 +34,33 @@ public struct ExperimentSetup: Sendable {
     }
 
     enum Purpose: UInt64 {
-        case subset = 1, split, forgetSet, original, retrain, methods = 100
+        case subset = 1, split, forgetSet, original, retrain, membershipAudit, methods = 100
     }
 
-    /// A file-name-safe key of everything the original model depends on.
-    var originalKey: String {
+    /// A file-name-safe key of the clean training run: data, split and recipe.
+    var trainingKey: String {
         let r = recipe
         return "seed\(seed)-n\(trainSubset.map(String.init) ?? "all")-v\(validationFraction)-e\(r.epochs)-b\(r.batchSize)-lr\(r.learningRate)"
     }
 
-    /// The key of a Retrain checkpoint: the original's key plus the forget set.
+    /// The key of the original: the clean run's, and with a canary also the canary and the forget set carrying it.
+    func originalKey(forgetCount: Int, forgetHash: Int) -> String {
+        guard let canary else { return trainingKey }
+        return trainingKey + "-canary\(canary.target)s\(canary.size)p\(canary.seed)-"
+            + forgetKey(forgetCount: forgetCount, forgetHash: forgetHash)
+    }
+
+    /// The key of a Retrain checkpoint: the clean run's plus the forget set (Retrain never sees a canary sample).
     func retrainKey(forgetCount: Int, forgetHash: Int) -> String {
-        let kind: String
+        "\(trainingKey)-\(forgetKey(forgetCount: forgetCount, forgetHash: forgetHash))"
+    }
+
+    private func forgetKey(forgetCount: Int, forgetHash: Int) -> String {
         switch forget {
-        case .random(let fraction): kind = "random\(fraction)"
-        case .wholeClass(let label): kind = "class\(label)"
-        case .ids: kind = "ids\(forgetCount)-\(String(UInt(bitPattern: forgetHash), radix: 16))"
+        case .random(let fraction): "random\(fraction)"
+        case .wholeClass(let label): "class\(label)"
+        case .ids: "ids\(forgetCount)-\(String(UInt(bitPattern: forgetHash), radix: 16))"
         }
-        return "\(originalKey)-\(kind)"
     }
 }
 
@@ -73,9 +84,15 @@ public struct ExperimentData: Sendable {
         var forgetRNG = setup.generator(.forgetSet)
         let selection = try setup.forget.select(in: train.subset(pool), rng: &forgetRNG)
         self.pool = pool
-        task = try UnlearningTask(train: train, forget: selection.forget.map { pool[$0] },
-                                  retain: selection.retain.map { pool[$0] }, heldOut: heldOut)
+        let forget = selection.forget.map { pool[$0] }
+        if setup.canary != nil, case .wholeClass = setup.forget { throw CanaryError.meaninglessForClassDeletion }
+        let trained = try setup.canary.map { try $0.stamped(train, at: forget, relabel: true) } ?? train
+        task = try UnlearningTask(train: trained, forget: forget, retain: selection.retain.map { pool[$0] },
+                                  heldOut: heldOut)
         let testSet = setup.testSubset.map { test.subset(Array(0..<min($0, test.count))) } ?? test
-        evaluation = EvaluationData(test: testSet, forgetting: setup.forget)
+        var evaluation = EvaluationData(test: testSet, forgetting: setup.forget)
+        var auditRNG = setup.generator(.membershipAudit)
+        try evaluation.addAudits(forgetClasses: forget.map { train.labels[$0] }, canary: setup.canary, rng: &auditRNG)
+        self.evaluation = evaluation
     }
 }

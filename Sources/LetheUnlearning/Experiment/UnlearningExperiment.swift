@@ -42,8 +42,8 @@ public struct UnlearningExperiment {
     public func originalModel(progress: PhaseProgress? = nil) throws -> (Sequential, Double) {
         var rng = setup.generator(.original)
         let model = architecture.build(seed: rng.next(), classes: data.task.train.classCount)
-        return try ModelCache(directory: setup.cacheDirectory).model(key: "original-\(setup.originalKey)",
-                                                                     architecture: model) {
+        let key = setup.originalKey(forgetCount: data.task.forget.count, forgetHash: stableHash(data.task.forget))
+        return try ModelCache(directory: setup.cacheDirectory).model(key: "original-\(key)", architecture: model) {
             let start = DispatchTime.now().uptimeNanoseconds
             Trainer.train(model, on: data.task.train, positions: data.pool, recipe: setup.recipe, rng: &rng) {
                 progress?("original", $0.fractionDone)

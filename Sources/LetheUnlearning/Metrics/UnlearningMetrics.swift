@@ -13,17 +13,24 @@ public struct UnlearningMetrics: Codable, Equatable, Sendable {
     /// Balanced accuracy of the MIA attack on its own members and non-members (50 % is chance): how much `mia` can
     /// mean (`MembershipInference.assess`). Not part of Avg. Gap; nil where it was not measured.
     public var miaAttackAccuracy: Double?
+    /// Attack success rate of the forget set's canary, in percent (`CanaryAudit`); nil without a canary.
+    public var asr: Double?
+    /// The per-sample membership attack on the forget set (`MembershipAudit`); nil where it was not measured.
+    public var membership: MembershipROC?
 
-    public init(ua: Double, ra: Double, ta: Double, mia: Double, miaAttackAccuracy: Double? = nil) {
+    public init(ua: Double, ra: Double, ta: Double, mia: Double, miaAttackAccuracy: Double? = nil,
+                asr: Double? = nil, membership: MembershipROC? = nil) {
         self.ua = ua
         self.ra = ra
         self.ta = ta
         self.mia = mia
         self.miaAttackAccuracy = miaAttackAccuracy
+        self.asr = asr
+        self.membership = membership
     }
 
     enum CodingKeys: String, CodingKey {
-        case ua, ra, ta, mia
+        case ua, ra, ta, mia, asr, membership
         case miaAttackAccuracy = "mia_attack_accuracy"
     }
 
