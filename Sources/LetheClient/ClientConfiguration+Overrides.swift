@@ -3,9 +3,10 @@ import LetheUnlearning
 
 extension ClientConfiguration {
     /// The keys of a WSS-CL overrides file: one JSON object of `WSSCLConfiguration` keys per deletion kind.
-    public static let wssclOverrideKinds = ["samples", "class"]
+    public static let wssclOverrideKinds = [ForgettingKind.samples, .wholeClass, .poisoned].map(\.rawValue)
 
-    /// Changes the WSS-CL readings from a JSON document `{"samples": {…}, "class": {…}}` (either key optional; each
+    /// Changes the WSS-CL readings from a JSON document `{"samples": {…}, "class": {…}, "poisoned": {…}}` (each key
+    /// optional; each
     /// value holds `WSSCLConfiguration` keys, or `"preset": NAME` to start from a named central configuration).
     ///
     /// Why a file: federated variants of the method (the stage-1 objective, temperature, retain steps, retain loss)
@@ -19,13 +20,14 @@ extension ClientConfiguration {
         }
         guard let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
             throw invalid("the file must hold a JSON object with keys "
-                          + Self.wssclOverrideKinds.joined(separator: " and "))
+                          + Self.wssclOverrideKinds.joined(separator: ", "))
         }
         if let unknown = object.keys.sorted().first(where: { !Self.wssclOverrideKinds.contains($0) }) {
-            throw invalid("unknown key '\(unknown)'; the keys are " + Self.wssclOverrideKinds.joined(separator: " and "))
+            throw invalid("unknown key '\(unknown)'; the keys are " + Self.wssclOverrideKinds.joined(separator: ", "))
         }
         for kind in object.keys.sorted() {
             let overrides = object[kind]!
+            let forgetting = ForgettingKind(rawValue: kind)!
             let patch = overrides as? [String: Any]
             for stage in ["stage1", "stage2"] {
                 guard let keys = (patch?[stage] as? [String: Any])?.keys else { continue }
@@ -39,13 +41,13 @@ extension ClientConfiguration {
                 throw invalid("\(kind).repair: the federated phases run no repair pass (forgetting, then contrastive)")
             }
             let changed = try MethodCatalog.wssclConfiguration(overrides: overrides,
-                                                               defaults: kind == "samples" ? wsscl : wssclForClasses)
+                                                               defaults: wsscl(for: forgetting))
             guard changed.retainLoss == .crossEntropy else {
                 throw invalid("\(kind): distillation needs the original model, which the federated contrastive "
                               + "phase does not have (it starts from the forgetting phase's published version); "
                               + "keep retainLoss at cross-entropy")
             }
-            if kind == "samples" { wsscl = changed } else { wssclForClasses = changed }
+            setWSSCL(changed, for: forgetting)
         }
     }
 }

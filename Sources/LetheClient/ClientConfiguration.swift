@@ -12,6 +12,25 @@ public struct ClientConfiguration: Sendable {
     /// (a holder's D_f is a fraction of the protocol's). Each PhaseRequest overrides its stage's epochs and rate.
     public var wsscl = ClientConfiguration.federated(.forSamples)
     public var wssclForClasses = ClientConfiguration.federatedForClasses
+    /// The reading for a poisoned contribution (`WSSCLConfiguration.forPoisoned`, sample ids or a whole client).
+    public var wssclForPoisoned = ClientConfiguration.federated(.forPoisoned)
+
+    /// The reading the phases run for `kind`.
+    public func wsscl(for kind: ForgettingKind) -> WSSCLConfiguration {
+        switch kind {
+        case .samples: wsscl
+        case .wholeClass: wssclForClasses
+        case .poisoned: wssclForPoisoned
+        }
+    }
+
+    mutating func setWSSCL(_ configuration: WSSCLConfiguration, for kind: ForgettingKind) {
+        switch kind {
+        case .samples: wsscl = configuration
+        case .wholeClass: wssclForClasses = configuration
+        case .poisoned: wssclForPoisoned = configuration
+        }
+    }
 
     static func federated(_ base: WSSCLConfiguration) -> WSSCLConfiguration {
         var configuration = base

@@ -19,9 +19,13 @@ extension ClientNode {
             // A whole client's data is a sample of classes other clients hold too: like sample ids it should end up
             // looking unseen (held-out-quantile targets), not unknown (uniform targets emptied the model of every
             // class: UA 89.8, TA 10.5 at full size, BENCHMARKS.md). Only a class deletion is one.
+            // A poisoned contribution's labels are not to be trusted: it should end up classified as the rest of
+            // the data teaches (`other-classes` targets), which the coordinator allows only for ids or a client.
             if case .classLabel = request.scope { job.kind = .wholeClass }
+            else if request.reason == .poisoned { job.kind = .poisoned }
             state.deletedPositions.formUnion(selection.positions)
-            log("deletion \(request.requestID): recorded \(selection.positions.count) local sample(s) to forget")
+            log("deletion \(request.requestID): recorded \(selection.positions.count) local sample(s) to forget "
+                + "(\(job.kind.rawValue) reading)")
         case .failure(let refusal):
             job.ack.state = .rejected
             job.ack.reason = refusal.reason

@@ -44,7 +44,7 @@ extension ClientNode {
 
     /// The configured WSS-CL with the request's epochs and rate for the phase it runs.
     func wsscl(for request: Lethe_V1_PhaseRequest, kind: ForgettingKind) -> WSSCL {
-        var configuration = kind == .samples ? configuration.wsscl : configuration.wssclForClasses
+        var configuration = configuration.wsscl(for: kind)
         configuration.stage1.epochs = Int(request.steps)
         configuration.stage1.learningRate = request.learningRate
         configuration.stage2.epochs = Int(request.steps)

@@ -43,7 +43,8 @@ public struct DeletionJob: Sendable {
     public var forgetPositions: [Int]
     /// The forgotten class for class-wise deletion (TA then excludes it, as `EvaluationData.excludingClass` does).
     public var forgottenClass: Int?
-    /// Which WSS-CL reading the phases run: a whole class, or samples (sample ids and the whole client).
+    /// Which WSS-CL reading the phases run: a whole class, samples (sample ids and the whole client), or a poisoned
+    /// contribution (the request's reason).
     public var kind = ForgettingKind.samples
     /// The global saliency mask (MaskBroadcast).
     public var mask: WeightMask?

@@ -17,6 +17,7 @@ extension CoordinatorNode {
             } else {
                 let scope = DeletionRequestRecord.scope(of: message)
                 var record = DeletionRequestRecord(id: message.requestID, clientID: message.targetClientID, scope: scope,
+                                                   reason: DeletionRequestRecord.reason(of: message),
                                                    receivedAt: clock.date())
                 let problem = deletionProblem(record)
                 if problem != nil { record.state = .rejected }
@@ -24,7 +25,7 @@ extension CoordinatorNode {
                 ack.state = problem == nil ? .recorded : .rejected
                 ack.reason = problem ?? ""
                 if problem == nil { jobQueue.append(record.id) }
-                log("deletion request \(record.id) for \(record.clientID) (\(scope)): "
+                log("deletion request \(record.id) for \(record.clientID) (\(scope), \(record.reason.rawValue)): "
                     + (problem.map { "rejected: \($0)" } ?? "recorded"))
             }
         } catch {
@@ -38,6 +39,7 @@ extension CoordinatorNode {
 
     /// Why a request cannot be honoured, or nil.
     private func deletionProblem(_ request: DeletionRequestRecord) -> String? {
+        if let problem = request.reasonProblem { return problem }
         let known = Set(configuration.expectedClients).union(clients.sessions.keys)
         switch request.scope {
         case .samples, .wholeClient:
@@ -78,9 +80,9 @@ extension CoordinatorNode {
             return
         }
         try store.updateRequestState(id: request.id, to: .running)
+        let unlearning = configuration.federation.unlearning.resolved(for: request.scope, reason: request.reason)
         job = UnlearningJob(record: record, request: request, participants: clients.aliveLabels, weights: weights,
-                            strategy: FederatedWSSCL(unlearning: configuration.federation.unlearning.resolved(for: request.scope),
-                                                     rule: configuration.federation.aggregation),
+                            strategy: FederatedWSSCL(unlearning: unlearning, rule: configuration.federation.aggregation),
                             timeouts: configuration.federation.timeouts, checkpoint: checkpoint)
         jobReport = ActivityReport(name: "wss-cl", kind: "unlearning")
         jobReport?.requestID = request.id

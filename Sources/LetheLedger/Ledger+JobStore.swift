@@ -12,8 +12,8 @@ extension Ledger {
                 throw JobStoreError.duplicateRequest(request.id)
             }
             try db.execute(sql: """
-                INSERT INTO requests (id, client_id, scope_json, received_at, state)
-                VALUES (:id, :client_id, :scope_json, :received_at, :state)
+                INSERT INTO requests (id, client_id, scope_json, reason, received_at, state)
+                VALUES (:id, :client_id, :scope_json, :reason, :received_at, :state)
                 """, arguments: LedgerRows.arguments(request))
         }
     }

@@ -8,6 +8,7 @@ enum LedgerRows {
     static func arguments(_ request: DeletionRequestRecord) throws -> StatementArguments {
         [
             "id": request.id, "client_id": request.clientID, "scope_json": try json(request.scope),
+            "reason": request.reason.rawValue,
             "received_at": request.receivedAt.timeIntervalSinceReferenceDate, "state": request.state.rawValue,
         ]
     }
@@ -17,9 +18,13 @@ enum LedgerRows {
         guard let state = DeletionRequestRecord.RequestState(rawValue: row["state"]) else {
             throw damaged("requests", id, "state", row["state"])
         }
+        guard let reason = DeletionReason(rawValue: row["reason"]) else {
+            throw damaged("requests", id, "reason", row["reason"])
+        }
         return DeletionRequestRecord(
             id: id, clientID: row["client_id"],
             scope: try decode(DeletionScope.self, row["scope_json"], table: "requests", id: id, column: "scope_json"),
+            reason: reason,
             receivedAt: Date(timeIntervalSinceReferenceDate: row["received_at"]), state: state)
     }
 

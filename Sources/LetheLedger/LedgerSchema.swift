@@ -14,6 +14,7 @@ import LetheFederation
 enum LedgerSchema {
     /// The first migration's identifier; its presence marks a file as a Lethe ledger.
     static let firstMigration = "lethe-ledger-v1"
+    static let reasonMigration = "lethe-ledger-v2-reason"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -53,6 +54,10 @@ enum LedgerSchema {
                     created_at REAL NOT NULL
                 );
                 """)
+        }
+        // Why each request deletes (DeletionReason); requests recorded before it existed were privacy requests.
+        migrator.registerMigration(reasonMigration) { db in
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN reason TEXT NOT NULL DEFAULT 'privacy'")
         }
         return migrator
     }

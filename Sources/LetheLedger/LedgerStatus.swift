@@ -31,21 +31,25 @@ public struct RequestStatus: Codable, Equatable, Sendable {
     public var sampleIDs: [Int]?
     /// The class, for a `class` scope.
     public var classLabel: Int?
+    /// "privacy" or "poisoned" (`DeletionReason`).
+    public var reason: String
     public var state: String
     public var receivedAt: Date
     public var jobs: [JobStatus]
 
-    /// A short human form of the scope: "3 samples", "class 4", "whole client".
+    /// A short human form of the scope: "3 samples", "class 4", "whole client", with "(poisoned)" after a
+    /// poisoned contribution's (privacy is the usual reason and goes unsaid).
     public var scopeSummary: String {
-        switch scopeKind {
-        case "samples": return "\(sampleIDs?.count ?? 0) samples"
-        case "class": return "class \(classLabel.map(String.init) ?? "?")"
-        default: return "whole client"
+        let scope = switch scopeKind {
+        case "samples": "\(sampleIDs?.count ?? 0) samples"
+        case "class": "class \(classLabel.map(String.init) ?? "?")"
+        default: "whole client"
         }
+        return reason == DeletionReason.privacy.rawValue ? scope : scope + " (\(reason))"
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, jobs
+        case id, state, jobs, reason
         case clientID = "client_id", scopeKind = "scope", sampleIDs = "sample_ids", classLabel = "class"
         case receivedAt = "received_at"
     }
@@ -58,6 +62,7 @@ public struct RequestStatus: Codable, Equatable, Sendable {
         case .wholeClass(let label): scopeKind = "class"; classLabel = label
         case .wholeClient: scopeKind = "client"
         }
+        reason = request.reason.rawValue
         state = request.state.rawValue
         receivedAt = request.receivedAt
         self.jobs = jobs

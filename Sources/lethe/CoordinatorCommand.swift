@@ -131,10 +131,12 @@ struct CoordinatorCommand: ParsableCommand {
         if let forgettingEpochs {
             federation.unlearning.forgettingEpochs = forgettingEpochs
             federation.unlearning.classForgettingEpochs = forgettingEpochs
+            federation.unlearning.poisonedForgettingEpochs = forgettingEpochs
         }
         if let forgettingLearningRate {
             federation.unlearning.forgettingLearningRate = forgettingLearningRate
             federation.unlearning.classForgettingLearningRate = forgettingLearningRate
+            federation.unlearning.poisonedForgettingLearningRate = forgettingLearningRate
         }
         if let contrastiveEpochs { federation.unlearning.contrastiveEpochs = contrastiveEpochs }
         federation.unlearning.privacy = epsilon.map { FederationConfiguration.Privacy(epsilon: $0) }

@@ -97,11 +97,13 @@ func trainRequest(version: UInt64, seed: UInt64 = 5) -> Lethe_V1_Envelope.OneOf_
     return .trainRequest(request)
 }
 
-func deletion(_ id: String, target: String = "client-0", ids: [UInt64]? = nil, classLabel: UInt32? = nil)
+func deletion(_ id: String, target: String = "client-0", ids: [UInt64]? = nil, classLabel: UInt32? = nil,
+              reason: Lethe_V1_DeletionReason = .unspecified)
     -> Lethe_V1_Envelope.OneOf_Body
 {
     var request = Lethe_V1_DeletionRequest()
     request.requestID = id
+    request.reason = reason
     request.targetClientID = target
     if let ids {
         var samples = Lethe_V1_SampleIds()

@@ -96,6 +96,26 @@ import Testing
         #expect(ack(elsewhere)?.state == .rejected)
     }
 
+    /// The request's reason picks the WSS-CL reading: privacy (or an old coordinator's unset field) the sample
+    /// reading, poisoned the poisoned one, and a class deletion is the class reading whatever it says.
+    @Test func theReasonPicksTheReading() {
+        var coordinator = ScriptedCoordinator(job: "del-7")
+        let cases: [(Lethe_V1_Envelope.OneOf_Body, ForgettingKind)] = [
+            (deletion("del-7", ids: [1003], reason: .unspecified), .samples),
+            (deletion("del-7", ids: [1003], reason: .privacy), .samples),
+            (deletion("del-7", ids: [1003], reason: .poisoned), .poisoned),
+            (deletion("del-7", reason: .poisoned), .poisoned),
+            (deletion("del-7", target: "client-9", classLabel: 1, reason: .poisoned), .wholeClass),
+        ]
+        for (request, kind) in cases {
+            let (state, replies) = drive(node, &coordinator, [request])
+            #expect(ack(replies)?.state == .recorded)
+            #expect(state.deletions["del-7"]?.kind == kind)
+        }
+        let poisoned = ClientConfiguration(clientID: "c").wsscl(for: .poisoned).stage1
+        #expect(poisoned.objective == .otherClasses && poisoned.retainStepsPerForgetStep == 3)
+    }
+
     @Test func aForwardedAgainRequestGetsItsFirstAnswer() {
         var coordinator = ScriptedCoordinator(job: "del-6")
         let (state, first) = drive(node, &coordinator, [deletion("del-6", ids: [1004])])

@@ -70,13 +70,14 @@ final class Harness {
         return try submitDeletion(id)
     }
 
-    func submitDeletion(_ id: String, target: String = "c0", ids: [UInt64] = [3, 4]) throws -> FakeClient {
+    func submitDeletion(_ id: String, target: String = "c0", ids: [UInt64] = [3, 4], classLabel: UInt32? = nil,
+                        reason: Lethe_V1_DeletionReason = .unspecified) throws -> FakeClient {
         let operatorClient = try FakeClient("operator-\(id)", network: network)
         var request = Lethe_V1_DeletionRequest()
-        (request.requestID, request.targetClientID) = (id, target)
+        (request.requestID, request.targetClientID, request.reason) = (id, target, reason)
         var samples = Lethe_V1_SampleIds()
         samples.ids = ids
-        request.scope = .samples(samples)
+        request.scope = classLabel.map { .classLabel($0) } ?? .samples(samples)
         try operatorClient.send(.deletionRequest(request), jobID: id)
         for _ in 0..<50 where !operatorClient.received.contains(where: { if case .deletionAck? = $0.body { true } else { false } }) {
             try node.step()
@@ -120,6 +121,28 @@ final class LogLines: @unchecked Sendable {
         let status = requester.received.compactMap { if case .jobStatus(let s)? = $0.body { s } else { nil } }
         #expect(status.last?.state == .done)
         #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain"])
+    }
+
+    /// A poisoned request is recorded with its reason, reaches the holders with it and runs the poisoned stage 1;
+    /// a poisoned class is refused before anything is recorded as accepted.
+    @Test func thePoisonedReasonTravelsAndAPoisonedClassIsRefused() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        let refused = try h.submitDeletion("r-class", classLabel: 1, reason: .poisoned)
+        let refusal = refused.received.compactMap { if case .deletionAck(let a)? = $0.body { a } else { nil } }.first
+        #expect(refusal?.state == .rejected && refusal?.reason.contains("not to a class deletion") == true)
+        #expect(try h.store.request(id: "r-class")?.state == .rejected)
+        try h.submitDeletion("r-poison", reason: .poisoned)
+        #expect(try h.store.request(id: "r-poison")?.reason == .poisoned)
+        try h.pump()
+        let forwarded = h.clients[0].received.compactMap { if case .deletionRequest(let r)? = $0.body { r } else { nil } }
+        #expect(forwarded.map(\.reason) == [.poisoned])
+        let phases = h.clients[0].received.compactMap { if case .phaseRequest(let p)? = $0.body { p } else { nil } }
+        let expected = FederationConfiguration().unlearning
+        #expect(expected.poisonedForgettingLearningRate != expected.forgettingLearningRate)
+        let forget = phases.filter { $0.phase == .forget }
+        #expect(!forget.isEmpty && forget.allSatisfy { $0.learningRate == expected.poisonedForgettingLearningRate })
     }
 
     /// `lethe forget` without `--wait` leaves once acknowledged: the job's outcome goes to the ledger, the log says

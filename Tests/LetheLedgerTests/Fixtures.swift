@@ -35,13 +35,13 @@ enum Sample {
     /// Sub-millisecond dates: a store that keeps only milliseconds (GRDB's default text dates) fails the round trip.
     static let t0 = Date(timeIntervalSinceReferenceDate: 800_000_000.123456789)
 
-    /// One request per scope, with `receivedAt` descending so "oldest first" must mean insertion order.
+    /// One request per scope (the whole client's a poisoned contribution), with `receivedAt` descending so "oldest first" must mean insertion order.
     static let requests: [DeletionRequestRecord] = [
         DeletionRequestRecord(id: "r-samples", clientID: "client-0", scope: .samples([3, 1, 4_000_000_000, 0]),
                               receivedAt: t0.addingTimeInterval(30)),
         DeletionRequestRecord(id: "r-class", clientID: "", scope: .wholeClass(7), receivedAt: t0.addingTimeInterval(20),
                               state: .running),
-        DeletionRequestRecord(id: "r-client", clientID: "client-3", scope: .wholeClient,
+        DeletionRequestRecord(id: "r-client", clientID: "client-3", scope: .wholeClient, reason: .poisoned,
                               receivedAt: t0.addingTimeInterval(10), state: .done),
         DeletionRequestRecord(id: "r-empty", clientID: "client-1", scope: .samples([]), receivedAt: t0,
                               state: .rejected),

@@ -23,6 +23,27 @@ import Testing
         #expect(try reopened.latestModelVersion() == Sample.versions[1])
     }
 
+    /// A ledger written before requests had a reason opens, migrates, and reads its requests as privacy requests
+    /// (what they were); new requests keep theirs.
+    @Test func aLedgerFromBeforeTheReasonMigrates() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        do {
+            let queue = try DatabaseQueue(path: scratch.ledgerPath)
+            try LedgerSchema.migrator.migrate(queue, upTo: LedgerSchema.firstMigration)
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO requests (id, client_id, scope_json, received_at, state)
+                    VALUES ('old', 'client-2', '{"wholeClient":{}}', 0, 'done')
+                    """)
+            }
+        }
+        let ledger = try Ledger(path: scratch.ledgerPath, mode: .existingOnly)
+        #expect(try ledger.requests().map(\.reason) == [.privacy])
+        try ledger.recordRequest(Sample.requests[2])
+        #expect(try ledger.requests().map(\.reason) == [.privacy, .poisoned])
+    }
+
     /// The settings the durability argument rests on, read back from the live connection.
     @Test func connectionIsWALWithFullSynchronous() throws {
         let scratch = try Scratch()

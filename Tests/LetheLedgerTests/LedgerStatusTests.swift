@@ -22,7 +22,7 @@ import Testing
         defer { scratch.remove() }
         let status = try Self.filledLedger(scratch).status()
         #expect(status.requests.map(\.id) == Sample.requests.map(\.id))
-        #expect(status.requests.map(\.scopeSummary) == ["4 samples", "class 7", "whole client", "0 samples"])
+        #expect(status.requests.map(\.scopeSummary) == ["4 samples", "class 7", "whole client (poisoned)", "0 samples"])
         #expect(status.requests[0].jobs.map(\.id) == ["j-full"])
         #expect(status.requests[1].jobs.map(\.failureReason)
             == ["forget holder client-2 did not come back within 60 s"])

@@ -23,6 +23,7 @@ extension FederationConfiguration {
         try check(unlearning.reportFraction > 0 && unlearning.reportFraction <= 1, "unlearning.reportFraction",
                   "must be in (0, 1]")
         try check(unlearning.forgettingEpochs >= 1, "unlearning.forgettingEpochs", "must be at least 1")
+        try check(unlearning.poisonedForgettingEpochs >= 1, "unlearning.poisonedForgettingEpochs", "must be at least 1")
         try check(unlearning.contrastiveEpochs >= 1, "unlearning.contrastiveEpochs", "must be at least 1")
         if case .trimmedMean(let beta) = aggregation {
             try check(beta >= 0 && beta < 0.5, "aggregation", "trimmed-mean β must be in [0, 0.5)")

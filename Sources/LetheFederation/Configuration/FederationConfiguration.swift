@@ -50,6 +50,11 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         /// seeds 100 and 101 at 3 epochs (Avg. Gap 0.60 / 0.72 against 0.65 / 0.93, BENCHMARKS.md, Federation).
         public var classForgettingEpochs = WSSCLConfiguration.forClasses.stage1.epochs
         public var classForgettingLearningRate = WSSCLConfiguration.forClasses.stage1.learningRate
+        /// The same for poisoned contributions (`DeletionReason.poisoned`, sample ids or a whole client), from
+        /// `WSSCLConfiguration.forPoisoned.stage1`: 3 epochs at lr 0.005, chosen on federated validation seeds 100
+        /// and 101 with a canary (BENCHMARKS.md, Verifiable forgetting).
+        public var poisonedForgettingEpochs = WSSCLConfiguration.forPoisoned.stage1.epochs
+        public var poisonedForgettingLearningRate = WSSCLConfiguration.forPoisoned.stage1.learningRate
         /// Stage-2 (contrastive) epochs: one, as in both central defaults (`forSamples`, `forClasses`); for sample
         /// deletions one epoch beat two and four on federated validation seeds 100 and 101 (BENCHMARKS.md), and the
         /// class setting uses one. The learning rate is `WSSCLConfiguration().stage2`'s.
@@ -65,9 +70,15 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         /// length, ~20 holder batches in `lethe simulate`, and rate). A whole client's clients run it with the sample
         /// reading's targets (`ClientNode`); at full size its rate 0.01 beat the sample rate 0.05 (Avg. Gap 1.59
         /// against 1.83, seed 1, BENCHMARKS.md).
-        public func resolved(for scope: DeletionScope) -> Unlearning {
-            if case .samples = scope { return self }
+        /// A poisoned contribution takes the poisoned stage 1, whatever its scope.
+        public func resolved(for scope: DeletionScope, reason: DeletionReason = .privacy) -> Unlearning {
             var copy = self
+            if reason == .poisoned {
+                copy.forgettingEpochs = poisonedForgettingEpochs
+                copy.forgettingLearningRate = poisonedForgettingLearningRate
+                return copy
+            }
+            if case .samples = scope { return self }
             copy.forgettingEpochs = classForgettingEpochs
             copy.forgettingLearningRate = classForgettingLearningRate
             return copy

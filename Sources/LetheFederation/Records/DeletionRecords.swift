@@ -10,12 +10,22 @@ public enum DeletionScope: Codable, Equatable, Sendable {
     case wholeClient
 }
 
+/// Why data is deleted, which decides what "forgotten" means (and so which WSS-CL reading the holders run).
+public enum DeletionReason: String, Codable, CaseIterable, Sendable {
+    /// A person's erasure request: the samples should look unseen, still classified as the rest of the data teaches.
+    case privacy
+    /// A poisoned or mislabelled contribution (a backdoor found after training): the model should stop answering
+    /// the samples' labels where the rest of the data teaches otherwise. Sample ids or a whole client only.
+    case poisoned
+}
+
 /// A person's deletion request as the coordinator accepted it. Written to the ledger *before* it is acknowledged.
 public struct DeletionRequestRecord: Codable, Equatable, Sendable {
     public var id: String
     /// The client holding the data (for `.wholeClass`, the client that asked; may be empty).
     public var clientID: String
     public var scope: DeletionScope
+    public var reason: DeletionReason
     public var receivedAt: Date
     public var state: RequestState
 
@@ -30,12 +40,37 @@ public struct DeletionRequestRecord: Codable, Equatable, Sendable {
         case rejected
     }
 
-    public init(id: String, clientID: String, scope: DeletionScope, receivedAt: Date, state: RequestState = .recorded) {
+    public init(id: String, clientID: String, scope: DeletionScope, reason: DeletionReason = .privacy,
+                receivedAt: Date, state: RequestState = .recorded) {
         self.id = id
         self.clientID = clientID
         self.scope = scope
+        self.reason = reason
         self.receivedAt = receivedAt
         self.state = state
+    }
+
+    /// Why `reason` cannot apply to `scope`, or nil: a whole class has no labels to distrust, every sample of it
+    /// is simply gone.
+    public var reasonProblem: String? {
+        if reason == .poisoned, case .wholeClass = scope {
+            return "the poisoned reason applies to sample ids or a whole client, not to a class deletion"
+        }
+        return nil
+    }
+}
+
+extension DeletionRequestRecord {
+    private enum CodingKeys: String, CodingKey { case id, clientID, scope, reason, receivedAt, state }
+
+    /// Records written before `reason` existed read as privacy requests, which is what they were.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), clientID: try c.decode(String.self, forKey: .clientID),
+                  scope: try c.decode(DeletionScope.self, forKey: .scope),
+                  reason: try c.decodeIfPresent(DeletionReason.self, forKey: .reason) ?? .privacy,
+                  receivedAt: try c.decode(Date.self, forKey: .receivedAt),
+                  state: try c.decode(RequestState.self, forKey: .state))
     }
 }
 

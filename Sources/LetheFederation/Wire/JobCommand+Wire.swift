@@ -97,7 +97,13 @@ extension DeletionRequestRecord {
         case .wholeClass(let label): m.scope = .classLabel(UInt32(label))
         case .wholeClient: m.scope = .wholeClient(true)
         }
+        m.reason = reason == .poisoned ? .poisoned : .privacy
         return m
+    }
+
+    /// The reason of a wire request (unset and unknown values read as privacy, the reading that changes least).
+    public static func reason(of m: Lethe_V1_DeletionRequest) -> DeletionReason {
+        m.reason == .poisoned ? .poisoned : .privacy
     }
 
     /// The scope of a validated wire request.

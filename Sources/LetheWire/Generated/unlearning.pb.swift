@@ -27,6 +27,50 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+public nonisolated enum Lethe_V1_DeletionReason: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// A person's erasure request: the samples should look as if never seen, still classified as the rest of the
+  /// data teaches (their own labels are true).
+  case privacy // = 1
+
+  /// A poisoned or mislabelled contribution found after training (a backdoor): the model should stop giving the
+  /// samples' labels where the rest of the data teaches otherwise. Only for sample ids or a whole client.
+  case poisoned // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .privacy
+    case 2: self = .poisoned
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .privacy: return 1
+    case .poisoned: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Lethe_V1_DeletionReason] = [
+    .unspecified,
+    .privacy,
+    .poisoned,
+  ]
+
+}
+
 public nonisolated enum Lethe_V1_DeletionState: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -197,6 +241,9 @@ public nonisolated struct Lethe_V1_DeletionRequest: Sendable {
     }
     set {scope = .wholeClient(newValue)}
   }
+
+  /// Why the data is deleted, which decides what "forgotten" means. Unset reads as PRIVACY.
+  public var reason: Lethe_V1_DeletionReason = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -530,6 +577,10 @@ public nonisolated struct Lethe_V1_EvalReport: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "lethe.v1"
 
+nonisolated extension Lethe_V1_DeletionReason: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELETION_REASON_UNSPECIFIED\0\u{1}DELETION_REASON_PRIVACY\0\u{1}DELETION_REASON_POISONED\0")
+}
+
 nonisolated extension Lethe_V1_DeletionState: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELETION_STATE_UNSPECIFIED\0\u{1}DELETION_STATE_RECORDED\0\u{1}DELETION_STATE_REJECTED\0\u{1}DELETION_STATE_DONE\0")
 }
@@ -544,7 +595,7 @@ nonisolated extension Lethe_V1_Phase: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Lethe_V1_DeletionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeletionRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}target_client_id\0\u{1}samples\0\u{3}class_label\0\u{3}whole_client\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}target_client_id\0\u{1}samples\0\u{3}class_label\0\u{3}whole_client\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -583,6 +634,7 @@ nonisolated extension Lethe_V1_DeletionRequest: SwiftProtobuf.Message, SwiftProt
           self.scope = .wholeClient(v)
         }
       }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.reason) }()
       default: break
       }
     }
@@ -614,6 +666,9 @@ nonisolated extension Lethe_V1_DeletionRequest: SwiftProtobuf.Message, SwiftProt
     }()
     case nil: break
     }
+    if self.reason != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reason, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -621,6 +676,7 @@ nonisolated extension Lethe_V1_DeletionRequest: SwiftProtobuf.Message, SwiftProt
     if lhs.requestID != rhs.requestID {return false}
     if lhs.targetClientID != rhs.targetClientID {return false}
     if lhs.scope != rhs.scope {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -132,12 +132,15 @@ public struct WSSCLConfiguration: Codable, Equatable, Sendable {
 public enum ForgettingKind: String, Codable, Sendable {
     case samples
     case wholeClass = "class"
+    /// Samples whose labels are not to be trusted (a poisoned contribution, a backdoor): they should end up
+    /// classified as the rest of the data teaches, not as their given label.
+    case poisoned
 }
 
 extension WSSCLConfiguration {
     /// The named configurations `"preset": NAME` selects in a configuration file or sweep grid.
     public static let presetNames = ["samples", "samples-without-time-budget", "classes", "classes-without-time-budget",
-                                     "abstract-literal"]
+                                     "poisoned", "abstract-literal"]
 
     public static func preset(named name: String) throws -> WSSCLConfiguration {
         switch name {
@@ -145,6 +148,7 @@ extension WSSCLConfiguration {
         case "samples-without-time-budget": return forSamplesWithoutTimeBudget
         case "classes": return forClasses
         case "classes-without-time-budget": return classesWithoutTimeBudget
+        case "poisoned": return forPoisoned
         case "abstract-literal": return abstractLiteral
         default:
             throw UnlearningError.invalidConfiguration(
@@ -153,9 +157,31 @@ extension WSSCLConfiguration {
         }
     }
 
-    /// The documented default for `kind`: `forSamples` or `forClasses`.
+    /// The documented default for `kind`: `forSamples`, `forClasses` or `forPoisoned`.
     public static func defaults(for kind: ForgettingKind) -> WSSCLConfiguration {
-        kind == .samples ? forSamples : forClasses
+        switch kind {
+        case .samples: forSamples
+        case .wholeClass: forClasses
+        case .poisoned: forPoisoned
+        }
+    }
+
+    /// Poisoned-contribution default (`DeletionReason.poisoned`: a backdoor or mislabelled data found after
+    /// training). Stage 1 targets `other-classes` from the sample alone: the original's answer with the given
+    /// label's mass moved to the other classes, which for a triggered sample is mostly its true class, what a model
+    /// that never saw the poison answers. The sample reading's held-out-quantile targets keep the given label at the
+    /// confidence of unseen samples *of that label* and so keep the backdoor (federated ASR 76.6 % against
+    /// Retrain's 1.4 %). Three retain steps per forget step hold the other classes in place; 3 epochs at lr 0.005
+    /// were chosen on federated validation seeds 100 and 101 with `--canary target:0` (ASR 0.7 / 0.1 against
+    /// Retrain's 0.4 / 0.1, Avg. Gap 0.97 / 0.87, BENCHMARKS.md); with one retain step RA fell ~3 points.
+    public static var forPoisoned: WSSCLConfiguration {
+        var c = forSamples
+        c.stage1.objective = .otherClasses
+        c.stage1.pseudoLabelViews = 0
+        c.stage1.retainStepsPerForgetStep = 3
+        c.stage1.epochs = 3
+        c.stage1.learningRate = 0.005
+        return c
     }
 
     /// Class-wise default. Chosen by `lethe unlearn --forget class:3 --sweep --max-time-ratio 0.15` on validation

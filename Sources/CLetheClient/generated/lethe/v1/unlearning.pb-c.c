@@ -637,7 +637,7 @@ void   lethe__v1__eval_report__free_unpacked
   assert(message->base.descriptor == &lethe__v1__eval_report__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor lethe__v1__deletion_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor lethe__v1__deletion_request__field_descriptors[6] =
 {
   {
     "request_id",
@@ -699,9 +699,22 @@ static const ProtobufCFieldDescriptor lethe__v1__deletion_request__field_descrip
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reason",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Lethe__V1__DeletionRequest, reason),
+    &lethe__v1__deletion_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned lethe__v1__deletion_request__field_indices_by_name[] = {
   3,   /* field[3] = class_label */
+  5,   /* field[5] = reason */
   0,   /* field[0] = request_id */
   2,   /* field[2] = samples */
   1,   /* field[1] = target_client_id */
@@ -710,7 +723,7 @@ static const unsigned lethe__v1__deletion_request__field_indices_by_name[] = {
 static const ProtobufCIntRange lethe__v1__deletion_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor lethe__v1__deletion_request__descriptor =
 {
@@ -720,7 +733,7 @@ const ProtobufCMessageDescriptor lethe__v1__deletion_request__descriptor =
   "Lethe__V1__DeletionRequest",
   "lethe.v1",
   sizeof(Lethe__V1__DeletionRequest),
-  5,
+  6,
   lethe__v1__deletion_request__field_descriptors,
   lethe__v1__deletion_request__field_indices_by_name,
   1,  lethe__v1__deletion_request__number_ranges,
@@ -1805,6 +1818,36 @@ const ProtobufCMessageDescriptor lethe__v1__eval_report__descriptor =
   1,  lethe__v1__eval_report__number_ranges,
   (ProtobufCMessageInit) lethe__v1__eval_report__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue lethe__v1__deletion_reason__enum_values_by_number[3] =
+{
+  { "DELETION_REASON_UNSPECIFIED", "LETHE__V1__DELETION_REASON__DELETION_REASON_UNSPECIFIED", 0 },
+  { "DELETION_REASON_PRIVACY", "LETHE__V1__DELETION_REASON__DELETION_REASON_PRIVACY", 1 },
+  { "DELETION_REASON_POISONED", "LETHE__V1__DELETION_REASON__DELETION_REASON_POISONED", 2 },
+};
+static const ProtobufCIntRange lethe__v1__deletion_reason__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex lethe__v1__deletion_reason__enum_values_by_name[3] =
+{
+  { "DELETION_REASON_POISONED", 2 },
+  { "DELETION_REASON_PRIVACY", 1 },
+  { "DELETION_REASON_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor lethe__v1__deletion_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "lethe.v1.DeletionReason",
+  "DeletionReason",
+  "Lethe__V1__DeletionReason",
+  "lethe.v1",
+  3,
+  lethe__v1__deletion_reason__enum_values_by_number,
+  3,
+  lethe__v1__deletion_reason__enum_values_by_name,
+  1,
+  lethe__v1__deletion_reason__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue lethe__v1__deletion_state__enum_values_by_number[4] =
 {

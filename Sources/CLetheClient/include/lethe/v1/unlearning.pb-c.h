@@ -34,6 +34,20 @@ typedef struct Lethe__V1__EvalReport Lethe__V1__EvalReport;
 
 /* --- enums --- */
 
+typedef enum _Lethe__V1__DeletionReason {
+  LETHE__V1__DELETION_REASON__DELETION_REASON_UNSPECIFIED = 0,
+  /*
+   * A person's erasure request: the samples should look as if never seen, still classified as the rest of the
+   * data teaches (their own labels are true).
+   */
+  LETHE__V1__DELETION_REASON__DELETION_REASON_PRIVACY = 1,
+  /*
+   * A poisoned or mislabelled contribution found after training (a backdoor): the model should stop giving the
+   * samples' labels where the rest of the data teaches otherwise. Only for sample ids or a whole client.
+   */
+  LETHE__V1__DELETION_REASON__DELETION_REASON_POISONED = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LETHE__V1__DELETION_REASON)
+} Lethe__V1__DeletionReason;
 typedef enum _Lethe__V1__DeletionState {
   LETHE__V1__DELETION_STATE__DELETION_STATE_UNSPECIFIED = 0,
   /*
@@ -94,6 +108,10 @@ struct  Lethe__V1__DeletionRequest
    * The client holding the data to forget.
    */
   char *target_client_id;
+  /*
+   * Why the data is deleted, which decides what "forgotten" means. Unset reads as PRIVACY.
+   */
+  Lethe__V1__DeletionReason reason;
   Lethe__V1__DeletionRequest__ScopeCase scope_case;
   union {
     Lethe__V1__SampleIds *samples;
@@ -103,7 +121,7 @@ struct  Lethe__V1__DeletionRequest
 };
 #define LETHE__V1__DELETION_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&lethe__v1__deletion_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, LETHE__V1__DELETION_REQUEST__SCOPE__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, LETHE__V1__DELETION_REASON__DELETION_REASON_UNSPECIFIED, LETHE__V1__DELETION_REQUEST__SCOPE__NOT_SET, {0} }
 
 
 struct  Lethe__V1__SampleIds
@@ -669,6 +687,7 @@ typedef void (*Lethe__V1__EvalReport_Closure)
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    lethe__v1__deletion_reason__descriptor;
 extern const ProtobufCEnumDescriptor    lethe__v1__deletion_state__descriptor;
 extern const ProtobufCEnumDescriptor    lethe__v1__saliency_encoding__descriptor;
 extern const ProtobufCEnumDescriptor    lethe__v1__phase__descriptor;
