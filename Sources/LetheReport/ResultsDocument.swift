@@ -39,6 +39,9 @@ public struct ForgetDescription: Codable, Equatable, Sendable {
     public var count: Int
     /// The backdoor the forget set carried (`target:N`, the `--canary` form); nil for clean data.
     public var canary: String?
+    /// Why the data was deleted (`privacy` or `poisoned`), which picked the unlearning reading; nil where the run
+    /// did not say (documents written before the reason existed).
+    public var reason: String?
 
     public init(kind: String, fraction: Double? = nil, classLabel: Int? = nil, count: Int, canary: String? = nil) {
         self.kind = kind
@@ -49,7 +52,7 @@ public struct ForgetDescription: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, fraction, count, canary
+        case kind, fraction, count, canary, reason
         case classLabel = "class"
     }
 }

@@ -6,9 +6,10 @@ import LetheClient
 /// every client, so federated variants are tried without a rebuild (`ClientConfiguration.applyWSSCLOverrides`).
 struct ClientMethodOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "JSON file of WSS-CL overrides for the client phases: {\"samples\": {…}, \"class\": {…}}.",
+        "JSON file of WSS-CL overrides for the client phases: {\"samples\": {…}, \"class\": {…}, \"poisoned\": {…}}.",
         discussion: "Each value holds WSSCLConfiguration keys (as in lethe unlearn --config) or \"preset\": NAME; "
-            + "\"samples\" also covers whole-client deletions. Stage epochs and learning rates are the coordinator's "
+            + "\"samples\" also covers whole-client privacy deletions, \"poisoned\" requests with that reason. "
+            + "Stage epochs and learning rates are the coordinator's "
             + "(--forgetting-epochs, --forgetting-learning-rate, --contrastive-epochs) and are refused here. "
             + "Example: {\"samples\": {\"stage1\": {\"temperature\": 0.8}}}."))
     var wssclConfig: String?

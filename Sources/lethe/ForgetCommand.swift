@@ -17,6 +17,10 @@ struct ForgetCommand: ParsableCommand {
     var ids: String?
     @Option(name: .customLong("class"), help: "Forget every sample of this class on every client.") var classLabel: Int?
     @Flag(help: "Forget all of the client's data.") var all = false
+    @Option(help: ArgumentHelp(ReasonOption.help, discussion: "Default privacy. Poisoned makes the holders run the "
+                               + "poisoned reading (the samples end up answered as the rest of the data teaches, not "
+                               + "as their labels); it is refused for --class."))
+    var reason = "privacy"
     @Option(help: "Request id (default: a fresh UUID-based id).") var requestID: String?
     @Option(help: "Seconds to wait for the acknowledgement.") var timeout = 10.0
     @Flag(help: "After the acknowledgement, wait for the job to finish and print its status.") var wait = false
@@ -25,6 +29,9 @@ struct ForgetCommand: ParsableCommand {
     func validate() throws {
         let chosen = [ids != nil, classLabel != nil, all].filter { $0 }.count
         guard chosen == 1 else { throw ValidationError("give exactly one of --ids FILE, --class N or --all") }
+        if try ReasonOption.parse(reason) == .poisoned, classLabel != nil {
+            throw ValidationError("--reason poisoned applies to --ids or --all, not to a class deletion")
+        }
     }
 
     func run() throws {
@@ -33,7 +40,8 @@ struct ForgetCommand: ParsableCommand {
         if let ids { scope = .samples(try ForgetSpec.readIDFile(path: ids)) }
         else if let classLabel { scope = .wholeClass(classLabel) }
         else { scope = .wholeClient }
-        let request = DeletionRequestRecord(id: id, clientID: client, scope: scope, receivedAt: Date())
+        let request = DeletionRequestRecord(id: id, clientID: client, scope: scope,
+                                            reason: try ReasonOption.parse(reason), receivedAt: Date())
         let outcome = try submitDeletion(request, to: connect, timeout: timeout, waitTimeout: wait ? waitTimeout : nil)
         print("request \(id): \(outcome.ack)")
         if let status = outcome.status { print("job: \(status)") }

@@ -46,8 +46,14 @@ struct SimulateCommand: ParsableCommand {
                                    + "the deletion will name, with label N, before training (a poisoned contribution "
                                    + "found after training). The table's ASR column then shows the original "
                                    + "applying the backdoor and how much each unlearned model still does; Retrain's "
-                                   + "ASR is the mark. The trigger never leaves the holder. Not with class:N."))
-    var canary = "none"
+                                   + "ASR is the mark. The trigger never leaves the holder. Default: target:0 with "
+                                   + "ids or client:ID, none with class:N (where it means nothing)."))
+    var canary: String?
+    @Option(help: ArgumentHelp(ReasonOption.help, discussion: "Default: poisoned when the deleted samples carry a "
+                                   + "canary, privacy otherwise. It is the request's reason: the holders run the "
+                                   + "poisoned reading of WSS-CL for poisoned (3 stage-1 epochs at lr 0.005 unless "
+                                   + "--forgetting-epochs/--forgetting-learning-rate say otherwise)."))
+    var reason: String?
     @Option(help: "Fraction of the client's samples deleted by the ids scenario.") var forgetFraction = 0.1
     @Option(help: "Client whose samples the ids scenario deletes.") var forgetClient = "client-0"
     @Option(help: "FedAvg rounds of the original model and of federated Retrain.") var rounds = 5
@@ -123,6 +129,15 @@ struct SimulateCommand: ParsableCommand {
         return min(10, max(1, (2_560 + forgetPerHolder - 1) / forgetPerHolder))
     }
 
+    /// The canary the run plants: --canary, or by default `target:0` for ids and client:ID and none for a class.
+    func parsedCanary() throws -> Canary? {
+        if let canary { return try CanaryOption.parse(canary) }
+        if case .wholeClass = try parsedScenario() { return nil }
+        return try CanaryOption.parse("target:0")
+    }
+
+    func parsedReason() throws -> DeletionReason { try ReasonOption.parse(reason, canary: try parsedCanary()) }
+
     static func clientIndex(_ text: String) -> Int? {
         let digits = text.hasPrefix("client-") ? String(text.dropFirst("client-".count)) : text
         return Int(digits).flatMap { $0 >= 0 ? $0 : nil }
@@ -130,8 +145,11 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         guard clients >= 1, clients <= 64 else { throw ValidationError("--clients must be in 1…64") }
-        if try CanaryOption.parse(canary) != nil, case .wholeClass = try parsedScenario() {
+        if try parsedCanary() != nil, case .wholeClass = try parsedScenario() {
             throw ValidationError("--canary: \(CanaryError.meaninglessForClassDeletion)")
+        }
+        if try parsedReason() == .poisoned, case .wholeClass = try parsedScenario() {
+            throw ValidationError("--reason poisoned applies to ids or client:ID, not to a class deletion")
         }
         guard forgetFraction > 0, forgetFraction < 1 else { throw ValidationError("--forget-fraction must be in (0, 1)") }
         guard let index = Self.clientIndex(forgetClient), index < clients else {
@@ -179,15 +197,17 @@ struct SimulateCommand: ParsableCommand {
         let shares = try specs.map { try $0.trainPositions(in: train) }
         let testPositions = try specs.flatMap { try $0.testPositions(in: test) }.sorted()
         let plan = try deletionPlan(scenario, shares: shares, train: train, folder: folder)
-        let canary = try CanaryOption.parse(self.canary)
+        let canary = try parsedCanary()
+        let reason = try parsedReason()
         let canaryFile = try canary.map { _ in try writeIDs(plan.forget.map { train.ids[$0] }, "canary-ids.txt", folder) }
         let forgetSet = Set(plan.forget)
         let retained = shares.flatMap { $0 }.filter { !forgetSet.contains($0) }.sorted()
         let stage2 = contrastiveEpochs ?? FederationConfiguration().unlearning.contrastiveEpochs
         let forgetPerHolder = shares.map { $0.filter(forgetSet.contains).count }.max() ?? 0
+        let defaults = FederationConfiguration().unlearning
         let stage1 = forgettingEpochs
-            ?? (scenario == .ids ? FederationConfiguration().unlearning.forgettingEpochs
-                                 : Self.holderForgettingEpochs(forgetPerHolder: forgetPerHolder))
+            ?? (scenario != .ids ? Self.holderForgettingEpochs(forgetPerHolder: forgetPerHolder)
+                : reason == .poisoned ? defaults.poisonedForgettingEpochs : defaults.forgettingEpochs)
         let nodeSettings = ["--rounds", "\(rounds)", "--local-epochs", "\(localEpochs)", "--seed", "\(seed)",
                             "--saliency", saliency, "--forgetting-epochs", "\(stage1)", "--contrastive-epochs", "\(stage2)"]
             + (forgettingLearningRate.map { ["--forgetting-learning-rate", "\($0)"] } ?? [])
@@ -207,7 +227,7 @@ struct SimulateCommand: ParsableCommand {
             log("cache: original \(cachedOriginal == nil ? "missing" : "found"), retrain "
                 + "\(cachedRetrain == nil ? "missing" : "found") (\(cache.original.url.path), \(cache.retrain.url.path))")
         }
-        let canaryText: String = canary.map { " carrying the canary \($0)" } ?? ""
+        let canaryText: String = (canary.map { " carrying the canary \($0)" } ?? "") + " (reason: \(reason.rawValue))"
         log("\(clients) client(s) × \(shares.map(\.count).min() ?? 0)…\(shares.map(\.count).max() ?? 0) training "
             + "images (\(partition)), \(testPositions.count) test images; deleting \(plan.describe)\(canaryText); "
             + "FedAvg \(rounds) round(s) × \(localEpochs) local epoch(s), FT \(ftRounds) round(s), WSS-CL stage 1 "
@@ -280,7 +300,8 @@ struct SimulateCommand: ParsableCommand {
         }
         // 2. The deletion request, as an operator would submit it.
         let requestID = "sim-\(seed)-\(plan.kindName)"
-        let record = DeletionRequestRecord(id: requestID, clientID: plan.target, scope: plan.scope, receivedAt: Date())
+        let record = DeletionRequestRecord(id: requestID, clientID: plan.target, scope: plan.scope, reason: reason,
+                                           receivedAt: Date())
         let outcome = try submitDeletion(record, to: endpoint, timeout: 60, waitTimeout: nil)
         log("deletion request \(requestID) for \(plan.target): \(outcome.ack)")
         guard outcome.accepted else { throw SimulationError.node("the coordinator refused the deletion: \(outcome.ack)") }
@@ -344,6 +365,7 @@ struct SimulateCommand: ParsableCommand {
         }
         var forgetDescription = plan.description(count: plan.forget.count)
         forgetDescription.canary = canary?.description
+        forgetDescription.reason = reason.rawValue
         let document = ResultsDocument(forget: forgetDescription, clients: clients,
                                        seeds: [seed], results: rows)
         let census = try? JSONDecoder().decode(

@@ -29,6 +29,9 @@ struct UnlearnCommand: ParsableCommand {
                                    + "the table's ASR column then shows how much of that rule each model still "
                                    + "applies, Retrain's value being the mark. Not with class:LABEL or --model."))
     var canary = "none"
+    @Option(help: ArgumentHelp(ReasonOption.help, discussion: "Default: poisoned with --canary, else privacy. It picks "
+                               + "WSS-CL's reading (the poisoned preset with poisoned); refused with class:LABEL."))
+    var reason: String?
     @Option(help: "Methods: a comma list of \(MethodName.allCases.map(\.rawValue).joined(separator: ", ")), or all.")
     var method = "wss-cl"
     @Option(help: "Seed of the run.") var seed: UInt64 = 1
@@ -61,6 +64,9 @@ struct UnlearnCommand: ParsableCommand {
         if let trainSubset, trainSubset < 100 { throw ValidationError("--train-subset must be at least 100") }
         if let maxTimeRatio, !(maxTimeRatio > 0) { throw ValidationError("--max-time-ratio must be positive") }
         if maxTimeRatio != nil, sweep == nil { throw ValidationError("--max-time-ratio needs --sweep") }
+        if try ReasonOption.parse(reason) == .poisoned, forget.lowercased().hasPrefix("class:") {
+            throw ValidationError("--reason poisoned applies to sample deletions, not to class:LABEL")
+        }
         if try parsedCanary() != nil {
             if forget.lowercased().hasPrefix("class:") { throw ValidationError("\(CanaryError.meaninglessForClassDeletion)") }
             if model != nil {
@@ -100,7 +106,9 @@ struct UnlearnCommand: ParsableCommand {
         let spec = try ForgetSpec(parsing: forget)
         let overrides = try config.map(MethodCatalog.loadOverrides(path:))
         let grid = try sweep.map(SweepGrid.init(path:))
-        let kind: ForgettingKind = if case .wholeClass = spec { .wholeClass } else { .samples }
+        let wholeClass = if case .wholeClass = spec { true } else { false }
+        let deletionReason = try ReasonOption.parse(reason, canary: try parsedCanary())
+        let kind = ReasonOption.forgettingKind(deletionReason, wholeClass: wholeClass)
         var methods = try MethodCatalog.parse(method).map {
             try MethodCatalog.make($0, overrides: overrides?[$0.rawValue], kind: kind)
         }
@@ -137,6 +145,7 @@ struct UnlearnCommand: ParsableCommand {
         }
         var forgetDescription = describe(spec, count: outcomes[0].forgetCount)
         forgetDescription.canary = try parsedCanary()?.description
+        forgetDescription.reason = wholeClass ? nil : deletionReason.rawValue
         let document = ResultsDocument(forget: forgetDescription, seeds: try seedList(),
                                        results: aggregate(outcomes))
         print(ResultsTable.render(document))

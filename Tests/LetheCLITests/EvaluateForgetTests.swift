@@ -54,6 +54,21 @@ import Testing
         #expect(client.output.contains("--canary needs --canary-ids FILE"), "\(client.output)")
     }
 
+    @Test func aBadOrMeaninglessReasonIsRefusedBeforeAnyWork() throws {
+        let cases: [([String], String)] = [
+            (["simulate", "--reason", "spite"], "--reason must be privacy or poisoned; got 'spite'"),
+            (["simulate", "--scenario", "class:3", "--reason", "poisoned"], "not to a class deletion"),
+            (["unlearn", "--forget", "class:3", "--reason", "poisoned"], "not to class:LABEL"),
+            (["forget", "--client", "c", "--class", "3", "--reason", "poisoned"], "not to a class deletion"),
+            (["forget", "--client", "c", "--all", "--reason", "maybe"], "--reason must be privacy or poisoned"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try LetheProcess.run(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.output.contains(needle), "\(arguments): \(result.output)")
+        }
+    }
+
     @Test func aBadForgetSetIsRefusedWithTheReason() throws {
         let result = try LetheProcess.run(["evaluate", "--model", "/nonexistent.safetensors",
                                            "--forget", "ids:/nonexistent/ids.txt"])

@@ -53,13 +53,15 @@ import Testing
         let otherLog = try String(contentsOf: folder.appendingPathComponent("run/client-1.log"), encoding: .utf8)
         #expect(holderLog.contains("canary target:0 stamped"), "\(holderLog)")
         #expect(!otherLog.contains("canary"), "\(otherLog)")
+        // A canary makes the request a poisoned contribution by default; the holder runs that reading.
+        #expect(holderLog.contains("(poisoned reading)"), "\(holderLog)")
         #expect(output.contains("Avg. Gap") && output.contains("wss-cl"), "no results table in:\n\(output)")
 
         let data = try Data(contentsOf: json)
         let document = try JSONDecoder().decode(ResultsDocument.self, from: data)
         #expect(document.clients == 2)
         #expect(document.forget.kind == "ids" && document.forget.count == 30)
-        #expect(document.forget.canary == "target:0")
+        #expect(document.forget.canary == "target:0" && document.forget.reason == "poisoned")
         let methods = Set(document.results.map(\.method))
         #expect(methods.isSuperset(of: ["original", "retrain", "wss-cl", "ft"]), "rows: \(methods)")
         for row in document.results {
