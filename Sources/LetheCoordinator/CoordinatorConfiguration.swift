@@ -23,6 +23,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var stopAfterJobs: Int?
     /// The node's own id in envelopes.
     public var nodeID = "coordinator"
+    /// Classes of the model's output (nil: not known, only `limits.maxClasses` bounds a class deletion).
+    public var classCount: Int?
 
     public init(outputDirectory: URL, layout: [ParameterVector.Entry]) {
         self.outputDirectory = outputDirectory

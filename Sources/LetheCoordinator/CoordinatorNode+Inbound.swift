@@ -7,7 +7,15 @@ import LetheWire
 /// Incoming messages: validate, identify the sender, dispatch by body kind. Nothing a peer sends can stop the node.
 extension CoordinatorNode {
     func handle(_ message: ReceivedMessage) throws {
-        guard let bytes = message.frames.last else { return }
+        guard message.frames.count == 1, let bytes = message.frames.first else {
+            // Every Lethe message is one frame (Proto/README.md); a REQ socket's delimiter or a multipart send
+            // is refused whole rather than cut to its last frame.
+            wireCensus.count("undecodable", sent: false, bytes: message.frames.reduce(0) { $0 + $1.count })
+            log("refused a message of \(message.frames.count) frames from peer \(message.peer)")
+            sendError(WireError.malformed(reason: "a Lethe message is exactly one frame; got "
+                                          + "\(message.frames.count)").errorBody(), to: message.peer)
+            return
+        }
         let envelope: Lethe_V1_Envelope
         do {
             envelope = try WireCodec.decode(bytes, limits: configuration.limits)
@@ -22,7 +30,8 @@ extension CoordinatorNode {
         guard let body = envelope.body else { return }
         switch body {
         case .hello(let hello):
-            try register(sender, hello: hello, peer: message.peer, replyTo: envelope.messageNumber)
+            try register(sender, hello: hello, peer: message.peer, userID: message.userID,
+                         replyTo: envelope.messageNumber)
         case .deletionRequest(let request):
             try receiveDeletion(request, from: message.peer, envelope: envelope)
         case .error(let error):
@@ -78,17 +87,20 @@ extension CoordinatorNode {
         }
     }
 
-    private func register(_ client: ClientID, hello: Lethe_V1_Hello, peer: PeerID, replyTo: UInt64) throws {
-        if !configuration.expectedClients.isEmpty, !configuration.expectedClients.contains(client) {
-            log("refused Hello from unknown client \(client)")
+    private func register(_ client: ClientID, hello: Lethe_V1_Hello, peer: PeerID, userID: String?,
+                          replyTo: UInt64) throws {
+        let problem = !configuration.expectedClients.isEmpty && !configuration.expectedClients.contains(client)
+            ? "unknown client \(client): it is not in the coordinator's expected client list"
+            : clients.admissionProblem(client, peer: peer, userID: userID)
+        if let problem {
+            if let line = refusedHellos.note(problem) { log("refused Hello: \(line)") }
             var error = Lethe_V1_Error()
-            (error.code, error.inReplyTo) = (.unauthorized, replyTo)
-            error.message = "unknown client \(client): it is not in the coordinator's expected client list"
+            (error.code, error.inReplyTo, error.message) = (.unauthorized, replyTo, problem)
             sendError(error, to: peer)
             return
         }
         let now = clock.now()
-        let comeback = clients.hello(client, peer: peer, sampleCount: hello.sampleCount,
+        let comeback = clients.hello(client, peer: peer, userID: userID, sampleCount: hello.sampleCount,
                                      labels: Set(hello.classLabels), now: now)
         log("client \(client) joined: \(hello.sampleCount) samples, classes \(hello.classLabels.sorted())")
         var welcome = Lethe_V1_Welcome()

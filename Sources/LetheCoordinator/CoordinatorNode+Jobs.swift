@@ -37,18 +37,6 @@ extension CoordinatorNode {
         sendRaw(.deletionAck(ack), to: peer, jobID: message.requestID, replyTo: envelope.messageNumber)
     }
 
-    /// Why a request cannot be honoured, or nil.
-    private func deletionProblem(_ request: DeletionRequestRecord) -> String? {
-        if let problem = request.reasonProblem { return problem }
-        let known = Set(configuration.expectedClients).union(clients.sessions.keys)
-        switch request.scope {
-        case .samples, .wholeClient:
-            return known.contains(request.clientID) ? nil : "unknown client \(request.clientID)"
-        case .wholeClass(let label):
-            return label < configuration.limits.maxClasses ? nil : "class \(label) out of range"
-        }
-    }
-
     /// Starts the next unfinished or queued job when the federation is idle and enough clients are present.
     func startNextJob(now: Double) throws {
         let configurationJSON = (try? JSONEncoder().encode(configuration.federation))

@@ -18,6 +18,9 @@ public struct WireLimits: Sendable, Equatable {
     public var maxFeatureDim: Int
     /// Most sample ids in one deletion request.
     public var maxSampleIDs: Int
+    /// Largest training-sample count a Hello may declare (2^32: far above any share, far below a count that
+    /// would make the declared size meaningless as a bound on deletion requests).
+    public var maxSampleCount: UInt64 = 1 << 32
     /// Most chunks a payload may be split into.
     public var maxChunks: Int
     /// Longest free-text field (error messages, details), in UTF-8 bytes.

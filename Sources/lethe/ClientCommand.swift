@@ -27,10 +27,7 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "iid, or dirichlet:α for label-skewed shares (e.g. dirichlet:0.5).") var partition = "iid"
     @Option(help: "Keep at most this many training images of the share (default: the whole share).") var limit: Int?
     @Option(help: "Size of the local test slice (TA and MIA non-members).") var testLimit = 500
-    @Option(help: "The coordinator's CURVE public key: 40 Z85 characters, or a file holding them.")
-    var serverPublicKey: String?
-    @Option(help: "File holding this client's CURVE public key (Z85).") var publicKeyFile: String?
-    @Option(help: "File holding this client's CURVE secret key (Z85).") var secretKeyFile: String?
+    @OptionGroup(title: "CURVE") var curve: CurveClientOptions
     @Option(help: "Largest message accepted from the coordinator, in bytes.") var maxMessageBytes = 64 << 20
     @Option(help: "BLAS threads (DECISIONS.md §20: one per node process).") var threads = 1
     @Option(help: ArgumentHelp("A backdoor in this client's own data: none, or target:N (optionally ,size:K,seed:S).",
@@ -47,10 +44,6 @@ struct ClientCommand: ParsableCommand {
         _ = try partitionSpec()
         if try parsedCanary() != nil, canaryIds == nil { throw ValidationError("--canary needs --canary-ids FILE") }
         if canaryIds != nil, try parsedCanary() == nil { throw ValidationError("--canary-ids needs --canary target:N") }
-        let curve = [serverPublicKey, publicKeyFile, secretKeyFile].compactMap { $0 }.count
-        guard curve == 0 || curve == 3 else {
-            throw ValidationError("CURVE needs all of --server-public-key, --public-key-file and --secret-key-file")
-        }
         guard maxMessageBytes > 1024, threads > 0 else {
             throw ValidationError("--max-message-bytes must exceed 1024 and --threads must be positive")
         }
@@ -96,7 +89,7 @@ struct ClientCommand: ParsableCommand {
         var options = SocketOptions()
         options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)
         let transport = try ZMQTransport.dealer(context: try ZMQContext(), connect: connect, options: options,
-                                                curve: try curveConfig())
+                                                curve: try curve.configuration())
         defer { transport.close() }
         let runner = ClientRunner(node: node, transport: transport)
         let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
@@ -109,22 +102,5 @@ struct ClientCommand: ParsableCommand {
         runner.run()
         signals.forEach { $0.cancel() }
         logLine("stopped")
-    }
-
-    /// The CURVE client settings from the key options, or nil for a plaintext connection.
-    func curveConfig() throws -> CurveClientConfig? {
-        guard let serverPublicKey, let publicKeyFile, let secretKeyFile else { return nil }
-        let keys = try CurveKeyPair(publicKey: try readKey(publicKeyFile), secretKey: try readKey(secretKeyFile))
-        let server = serverPublicKey.utf8.count == 40 && !FileManager.default.fileExists(atPath: serverPublicKey)
-            ? serverPublicKey : try readKey(serverPublicKey)
-        return CurveClientConfig(keyPair: keys, serverPublicKey: server)
-    }
-
-    /// The first line of a key file, trimmed.
-    func readKey(_ path: String) throws -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read the key file \(path)")
-        }
-        return String(text.split(whereSeparator: \.isNewline).first ?? "").trimmingCharacters(in: .whitespaces)
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import LetheCoordinator
+import LetheData
 import LetheFederation
 import LetheLedger
 import LetheNN
@@ -87,6 +89,7 @@ struct CoordinatorCommand: ParsableCommand {
         var settings = CoordinatorConfiguration(outputDirectory: URL(fileURLWithPath: output),
                                                 layout: model.parameters.entries)
         settings.federation = federationConfiguration()
+        settings.classCount = FashionMNIST.classCount
         settings.expectedClients = expectedClients.split(separator: ",").map(String.init)
         settings.quorumToStart = quorum ?? max(1, settings.expectedClients.count)
         settings.stopAfterJobs = stopAfterJobs
@@ -101,7 +104,19 @@ struct CoordinatorCommand: ParsableCommand {
         let node = try CoordinatorNode(transport: transport, store: store, configuration: settings,
                                        initialWeights: model.parameters.values, loadedOriginal: loaded,
                                        log: { log("coordinator: \($0)") })
-        try node.run()
+        // SIGTERM (systemd, a test harness) and SIGINT stop the node between steps: the ledger is already durable,
+        // the census is written and the socket closed. Handled explicitly, because a parent that ignores SIGTERM
+        // (as test runners may) passes that disposition on to the processes it starts.
+        let stop = StopRequest()
+        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { log("coordinator: signal \(number): stopping"); stop.request() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try node.run(shouldStop: { stop.isRequested })
         node.writeCensus()
         transport.close()
     }
@@ -170,4 +185,12 @@ func parseComparisons(_ text: String) throws -> [CoordinatorConfiguration.Compar
         default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain, ft, skip or retrain-again")
         }
     }
+}
+
+/// A stop asked for from a signal handler's queue and read by the node's loop.
+final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    func request() { lock.withLock { requested = true } }
+    var isRequested: Bool { lock.withLock { requested } }
 }

@@ -22,6 +22,7 @@ struct ForgetCommand: ParsableCommand {
                                + "as their labels); it is refused for --class."))
     var reason = "privacy"
     @Option(help: "Request id (default: a fresh UUID-based id).") var requestID: String?
+    @OptionGroup(title: "CURVE (a coordinator started with --curve-secret-key-file)") var curve: CurveClientOptions
     @Option(help: "Seconds to wait for the acknowledgement.") var timeout = 10.0
     @Flag(help: "After the acknowledgement, wait for the job to finish and print its status.") var wait = false
     @Option(help: "Seconds to wait for the job with --wait.") var waitTimeout = 3600.0
@@ -42,7 +43,8 @@ struct ForgetCommand: ParsableCommand {
         else { scope = .wholeClient }
         let request = DeletionRequestRecord(id: id, clientID: client, scope: scope,
                                             reason: try ReasonOption.parse(reason), receivedAt: Date())
-        let outcome = try submitDeletion(request, to: connect, timeout: timeout, waitTimeout: wait ? waitTimeout : nil)
+        let outcome = try submitDeletion(request, to: connect, curve: try curve.configuration(), timeout: timeout,
+                                         waitTimeout: wait ? waitTimeout : nil)
         print("request \(id): \(outcome.ack)")
         if let status = outcome.status { print("job: \(status)") }
         if !outcome.accepted { throw ExitCode(1) }
@@ -51,13 +53,20 @@ struct ForgetCommand: ParsableCommand {
 
 /// Sends a DeletionRequest over a DEALER and waits for its DeletionAck (and, with `waitTimeout`, the final
 /// JobStatus). Shared by `lethe forget` and `lethe simulate`.
-func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, timeout: Double,
-                    waitTimeout: Double?) throws -> (accepted: Bool, ack: String, status: String?) {
-    let transport = try ZMQTransport.dealer(context: ZMQContext(), connect: endpoint)
+func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, curve: CurveClientConfig? = nil,
+                    timeout: Double, waitTimeout: Double?) throws -> (accepted: Bool, ack: String, status: String?) {
+    let transport = try ZMQTransport.dealer(context: ZMQContext(), connect: endpoint, curve: curve)
     defer { transport.close() }
     let envelope = WireCodec.envelope(jobID: request.id, senderID: "forget-\(request.id)".prefix(64).description,
                                       messageNumber: 1, body: .deletionRequest(request.wire))
-    try transport.send([try WireCodec.encode(envelope)], to: .server)
+    do {
+        try transport.send([try WireCodec.encode(envelope)], to: .server)
+    } catch TransportError.sendTimedOut {
+        // With ZMQ_IMMEDIATE a DEALER queues nothing until a connection is up, so a timeout here means none came up.
+        let hint = curve == nil ? "; a coordinator that requires CURVE needs --server-public-key, --public-key-file "
+            + "and --secret-key-file" : "; check that this key is on the coordinator's allow-list"
+        return (false, "could not connect to \(endpoint): is the coordinator running and reachable\(hint)?", nil)
+    }
     let ackDeadline = Date().addingTimeInterval(timeout)
     var ack: Lethe_V1_DeletionAck?
     while ack == nil, Date() < ackDeadline {

@@ -184,6 +184,47 @@ final class LogLines: @unchecked Sendable {
         #expect(try h.store.jobs().first?.phase == .published)
     }
 
+    /// In plaintext a live client keeps its connection: a second one with its id is refused (and sent no model)
+    /// until the first has been silent past the liveness window, when a restarted client is let back in.
+    @Test func aLiveClientsIdCannotBeTakenOverFromAnotherConnection() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(limit: 5)
+        let second = try FakeClient("c0", network: h.network, connection: "c0-again")
+        try second.hello()
+        try h.pump(limit: 5)
+        try second.serve()
+        #expect(second.errors.first?.code == .unauthorized)
+        #expect(second.errors.first?.message.contains("already joined on another connection") == true)
+        #expect(!second.received.contains { if case .modelWeights? = $0.body { true } else { false } })
+        h.clients[0].silent = true
+        h.clock.seconds += 60
+        for client in h.clients.dropFirst() { try client.send(.heartbeat(Lethe_V1_Heartbeat())) }
+        try h.pump(limit: 5)
+        try second.hello()
+        try h.pump(limit: 5)
+        try second.serve()
+        #expect(second.received.contains { if case .welcome? = $0.body { true } else { false } }, "\(second.errors)")
+    }
+
+    /// Over CURVE an id belongs to the first key that registered it: another allow-listed key cannot claim it,
+    /// the same key may move to a new connection (a restart).
+    @Test func overCurveAnIdBelongsToOneKey() throws {
+        let h = try Harness()
+        let owner = try FakeClient("c0", network: h.network, connection: "k1", userID: "KEY-ONE")
+        try owner.hello()
+        try h.pump(limit: 5)
+        let thief = try FakeClient("c0", network: h.network, connection: "k2", userID: "KEY-TWO")
+        try thief.hello()
+        let restarted = try FakeClient("c0", network: h.network, connection: "k1-restarted", userID: "KEY-ONE")
+        try restarted.hello()
+        try h.pump(limit: 5)
+        try owner.serve(); try thief.serve(); try restarted.serve()
+        let welcomed = { (c: FakeClient) in c.received.contains { if case .welcome? = $0.body { true } else { false } } }
+        #expect(welcomed(owner) && welcomed(restarted))
+        #expect(!welcomed(thief) && thief.errors.first?.message.contains("belongs to another CURVE key") == true)
+    }
+
     @Test func replayedRoundsAreRefusedWithStaleRound() throws {
         let h = try Harness()
         try h.connectClients()

@@ -30,10 +30,12 @@ final class FakeClient {
     private var number: UInt64 = 0
     private var mask: WireMask?
 
-    init(_ id: String, network: InProcessNetwork, labels: [UInt32] = [0, 1]) throws {
+    /// `connection` names the transport peer (default: the id), `userID` the CURVE key it authenticated with.
+    init(_ id: String, network: InProcessNetwork, labels: [UInt32] = [0, 1], connection: String? = nil,
+         userID: String? = nil) throws {
         self.id = id
         self.labels = labels
-        transport = try network.connect("coordinator", identity: PeerID(Data(id.utf8)))
+        transport = try network.connect("coordinator", identity: PeerID(Data((connection ?? id).utf8)), userID: userID)
     }
 
     func send(_ body: Lethe_V1_Envelope.OneOf_Body, jobID: String = "", round: UInt64 = 0) throws {

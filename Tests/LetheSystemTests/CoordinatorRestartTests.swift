@@ -22,7 +22,13 @@ import Testing
             try process.run()
         }
         var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        func stop() { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        /// SIGTERM, then SIGKILL after 10 s, so a node that does not stop cannot hang the suite.
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            if !exited(within: 10) { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
         /// Waits at most `seconds` for the process to exit, so a regression fails with the log instead of hanging
         /// the suite (a `.timeLimit` cannot interrupt a blocking wait).
         func exited(within seconds: Double) -> Bool {

@@ -8,6 +8,13 @@ extension BodyRules {
         guard m.classLabels.count <= limits.maxClasses else {
             throw .tooLarge(field: "\(f).class_labels", size: m.classLabels.count, limit: limits.maxClasses)
         }
+        if let label = m.classLabels.first(where: { $0 >= UInt32(limits.maxClasses) }) {
+            throw .invalidValue(field: "\(f).class_labels", detail: "label \(label) is not below \(limits.maxClasses)")
+        }
+        guard m.sampleCount <= limits.maxSampleCount else {
+            throw .invalidValue(field: "\(f).sample_count",
+                                detail: "\(m.sampleCount) is above the limit of \(limits.maxSampleCount)")
+        }
     }
 
     static func welcome(_ m: Lethe_V1_Welcome, _ f: String) throws(WireError) {
