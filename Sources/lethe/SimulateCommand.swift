@@ -47,7 +47,8 @@ struct SimulateCommand: ParsableCommand {
                                    + "found after training). The table's ASR column then shows the original "
                                    + "applying the backdoor and how much each unlearned model still does; Retrain's "
                                    + "ASR is the mark. The trigger never leaves the holder. Default: target:0 with "
-                                   + "ids or client:ID, none with class:N (where it means nothing)."))
+                                   + "ids; none with client:ID (a whole poisoned client breaks the original itself, "
+                                   + "BENCHMARKS.md) and with class:N (where it means nothing)."))
     var canary: String?
     @Option(help: ArgumentHelp(ReasonOption.help, discussion: "Default: poisoned when the deleted samples carry a "
                                    + "canary, privacy otherwise. It is the request's reason: the holders run the "
@@ -129,11 +130,10 @@ struct SimulateCommand: ParsableCommand {
         return min(10, max(1, (2_560 + forgetPerHolder - 1) / forgetPerHolder))
     }
 
-    /// The canary the run plants: --canary, or by default `target:0` for ids and client:ID and none for a class.
+    /// The canary the run plants: --canary, or by default `target:0` for sample ids and none otherwise.
     func parsedCanary() throws -> Canary? {
         if let canary { return try CanaryOption.parse(canary) }
-        if case .wholeClass = try parsedScenario() { return nil }
-        return try CanaryOption.parse("target:0")
+        return try parsedScenario() == .ids ? try CanaryOption.parse("target:0") : nil
     }
 
     func parsedReason() throws -> DeletionReason { try ReasonOption.parse(reason, canary: try parsedCanary()) }
