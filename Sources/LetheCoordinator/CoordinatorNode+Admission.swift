@@ -7,20 +7,17 @@ extension CoordinatorNode {
     /// Why a request cannot be honoured, or nil.
     func deletionProblem(_ request: DeletionRequestRecord) -> String? {
         if let problem = request.reasonProblem { return problem }
-        let known = Set(configuration.expectedClients).union(clients.sessions.keys)
-        switch request.scope {
-        case .samples(let ids):
-            guard known.contains(request.clientID) else { return "unknown client \(request.clientID)" }
-            return sampleCountProblem(Set(ids).count, client: request.clientID)
-        case .wholeClient:
-            return known.contains(request.clientID) ? nil : "unknown client \(request.clientID)"
-        case .wholeClass(let label):
+        if case .wholeClass(let label) = request.scope {
             guard label < configuration.limits.maxClasses else { return "class \(label) out of range" }
             if let classes = configuration.classCount, label >= classes {
                 return "class \(label) does not exist: the model has classes 0…\(classes - 1)"
             }
             return classProblem(label)
         }
+        let known = Set(configuration.expectedClients).union(clients.sessions.keys)
+        guard known.contains(request.clientID) else { return "unknown client \(request.clientID)" }
+        guard case .samples(let ids) = request.scope else { return nil }
+        return sampleCountProblem(Set(ids).count, client: request.clientID)
     }
 
     /// A request naming more distinct ids than its client declared holding cannot be honoured and would only fill

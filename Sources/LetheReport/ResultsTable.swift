@@ -30,7 +30,8 @@ public enum ResultsTable {
         let title = "\(document.dataset) · \(document.model) · forget \(document.forget.kind)"
             + (document.forget.fraction.map { " \($0)" } ?? "") + (document.forget.classLabel.map { " \($0)" } ?? "")
             + " (\(document.forget.count) samples)" + (document.forget.canary.map { " · canary \($0)" } ?? "")
-            + (document.forget.reason.map { " · reason \($0)" } ?? "") + " · seed\(document.seeds.count > 1 ? "s" : "") \(seeds)"
+            + (document.forget.reason.map { " · reason \($0)" } ?? "")
+            + " · seed\(document.seeds.count > 1 ? "s" : "") \(seeds)"
         let notes = attackLine(ordered(document.results)) + membershipLines(ordered(document.results))
             + (showASR ? [asrLabel] : [])
         return ([title, rule, lines[0], rule] + lines.dropFirst() + [rule] + notes).joined(separator: "\n")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import LetheClient
 import LetheData
@@ -92,15 +91,9 @@ struct ClientCommand: ParsableCommand {
                                                 curve: try curve.configuration())
         defer { transport.close() }
         let runner = ClientRunner(node: node, transport: transport)
-        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { logLine("signal \(number): stopping"); runner.stop() }
-            source.resume()
-            return source
-        }
+        let signals = StopSignals { logLine("signal \($0): stopping"); runner.stop() }
         runner.run()
-        signals.forEach { $0.cancel() }
+        signals.cancel()
         logLine("stopped")
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import LetheCoordinator
 import LetheData
@@ -105,17 +104,10 @@ struct CoordinatorCommand: ParsableCommand {
                                        initialWeights: model.parameters.values, loadedOriginal: loaded,
                                        log: { log("coordinator: \($0)") })
         // SIGTERM (systemd, a test harness) and SIGINT stop the node between steps: the ledger is already durable,
-        // the census is written and the socket closed. Handled explicitly, because a parent that ignores SIGTERM
-        // (as test runners may) passes that disposition on to the processes it starts.
+        // the census is written and the socket closed.
         let stop = StopRequest()
-        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { log("coordinator: signal \(number): stopping"); stop.request() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = StopSignals { log("coordinator: signal \($0): stopping"); stop.request() }
+        defer { signals.cancel() }
         try node.run(shouldStop: { stop.isRequested })
         node.writeCensus()
         transport.close()
@@ -185,12 +177,4 @@ func parseComparisons(_ text: String) throws -> [CoordinatorConfiguration.Compar
         default: throw ValidationError("--comparisons: unknown run '\(parts[0])'; use retrain, ft, skip or retrain-again")
         }
     }
-}
-
-/// A stop asked for from a signal handler's queue and read by the node's loop.
-final class StopRequest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
-    func request() { lock.withLock { requested = true } }
-    var isRequested: Bool { lock.withLock { requested } }
 }

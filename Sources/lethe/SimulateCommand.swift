@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import LetheClient
 import LetheCoordinator
@@ -245,20 +244,14 @@ struct SimulateCommand: ParsableCommand {
         let ids = (0..<clients).map { "client-\($0)" }
         let nodes = SimulationNodes(executable: SimulationNodes.executableURL, folder: folder,
                                     blasThreads: threadsPerNode)
-        let interrupts = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                log("signal \(number): stopping every node")
-                nodes.terminateAll(grace: 2)
-                Foundation.exit(130)
-            }
-            source.resume()
-            return source
+        let interrupts = StopSignals { number in
+            log("signal \(number): stopping every node")
+            nodes.terminateAll(grace: 2)
+            Foundation.exit(130)
         }
         defer {
             nodes.terminateAll()
-            interrupts.forEach { $0.cancel() }
+            interrupts.cancel()
         }
 
         var coordinatorArguments = ["coordinator", "--bind", endpoint, "--expected-clients", ids.joined(separator: ","),
