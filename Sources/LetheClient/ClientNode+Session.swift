@@ -79,7 +79,7 @@ extension ClientNode {
     /// first"): say Hello again so the node rejoins and a resumed job can reach it. Hello itself is never refused
     /// that way, so this cannot ping-pong.
     func handleRemoteError(_ error: Lethe_V1_Error, state: ClientState) -> [Lethe_V1_Envelope] {
-        log("coordinator error \(error.code) on message #\(error.inReplyTo): \(error.message)")
+        log("coordinator error \(error.code) on message #\(error.inReplyTo): \(LogSafe.text(error.message))")
         if error.code == .unauthorized && error.message.contains("send Hello first") {
             log("the coordinator does not know this connection (restarted?); saying Hello again")
             return [hello(state)]
@@ -89,7 +89,7 @@ extension ClientNode {
 
     /// Job progress from the coordinator: logged for the operator.
     func handleJobStatus(_ status: Lethe_V1_JobStatus) -> [Lethe_V1_Envelope] {
-        log("job \(status.state) phase \(status.phase) \(Int(status.progress * 100)) % \(status.detail)")
+        log("job \(status.state) phase \(status.phase) \(Int(status.progress * 100)) % \(LogSafe.text(status.detail))")
         return []
     }
 }

@@ -11,7 +11,8 @@ extension CoordinatorNode {
             // Every Lethe message is one frame (Proto/README.md); a REQ socket's delimiter or a multipart send
             // is refused whole rather than cut to its last frame.
             wireCensus.count("undecodable", sent: false, bytes: message.frames.reduce(0) { $0 + $1.count })
-            log("refused a message of \(message.frames.count) frames from peer \(message.peer)")
+            if let line = refusals.note("frames", "refused a message of \(message.frames.count) frames from peer "
+                                        + "\(message.peer)") { log(line) }
             sendError(WireError.malformed(reason: "a Lethe message is exactly one frame; got "
                                           + "\(message.frames.count)").errorBody(), to: message.peer)
             return
@@ -21,8 +22,11 @@ extension CoordinatorNode {
             envelope = try WireCodec.decode(bytes, limits: configuration.limits)
         } catch {
             wireCensus.count("undecodable", sent: false, bytes: bytes.count)
-            log("refused a message from peer \(message.peer): \(error)")
-            sendError(error.errorBody(), to: message.peer)
+            if let line = refusals.note("\(error.code)", "refused a message from peer \(message.peer): \(error)") {
+                log(line)
+            }
+            sendError(error.errorBody(inReplyTo: WireCodec.messageNumber(in: bytes, limits: configuration.limits)),
+                      to: message.peer)
             return
         }
         let sender = envelope.senderID
@@ -36,13 +40,23 @@ extension CoordinatorNode {
             try receiveDeletion(request, from: message.peer, envelope: envelope)
         case .error(let error):
             clients.heard(sender, now: clock.now())
-            log("client \(sender) reported error \(error.code) on \(error.field): \(error.message)")
+            let said = "\(error.code) on \(LogSafe.text(error.field, limit: 64)): \(LogSafe.text(error.message))"
             // An error answering the running job's phase or training round ends that client's part in it now, not
             // at the timeout.
-            guard clients.session(sender, peer: message.peer) != nil else { return }
+            guard clients.session(sender, peer: message.peer) != nil else {
+                // Nobody answers an Error; from a peer that never said Hello it is counted, not logged each time.
+                if let line = refusals.note("error without Hello", "ignored an error report from \(sender), which has "
+                                            + "not said Hello on this connection") { log(line) }
+                return
+            }
+            // Logged through the tally too: an admitted client can send errors as fast as anyone else.
+            if let line = refusals.note("error report \(error.code)", "client \(sender) reported error \(said)") {
+                log(line)
+            }
             if error.code == .staleModel, try resync(sender, envelope: envelope) { return }
             if job != nil, envelope.jobID == job?.request.id {
-                try jobEvent(.clientFailed(sender, round: envelope.round, reason: "\(error.code): \(error.message)",
+                try jobEvent(.clientFailed(sender, round: envelope.round,
+                                           reason: "\(error.code): \(LogSafe.text(error.message))",
                                            now: clock.now()))
             } else if training?.round != nil, envelope.jobID == "train" {
                 try trainingEvent(.clientFailed(sender, round: envelope.round))
@@ -68,7 +82,9 @@ extension CoordinatorNode {
         default:
             let reply: JobReply?
             do { reply = try JobReply(wire: body, limits: configuration.limits) } catch {
-                log("refused \(body.fieldName) from \(sender): \(error)")
+                if let line = refusals.note("\(error.code) \(body.fieldName)", "refused \(body.fieldName) from \(sender): \(error)") {
+                    log(line)
+                }
                 sendError(error.errorBody(inReplyTo: envelope.messageNumber), to: peer)
                 return
             }
@@ -93,7 +109,7 @@ extension CoordinatorNode {
             ? "unknown client \(client): it is not in the coordinator's expected client list"
             : clients.admissionProblem(client, peer: peer, userID: userID)
         if let problem {
-            if let line = refusedHellos.note(problem) { log("refused Hello: \(line)") }
+            if let line = refusals.note("hello", "refused Hello: \(problem)") { log(line) }
             var error = Lethe_V1_Error()
             (error.code, error.inReplyTo, error.message) = (.unauthorized, replyTo, problem)
             sendError(error, to: peer)
@@ -139,7 +155,9 @@ extension CoordinatorNode {
             }
         } catch {
             reassembly[sender] = nil
-            log("refused train_update from \(sender): \(error)")
+            if let line = refusals.note("\(error.code) train_update", "refused train_update from \(sender): \(error)") {
+                log(line)
+            }
             sendError(error.errorBody(inReplyTo: envelope.messageNumber), to: peer)
             return
         }
@@ -150,7 +168,8 @@ extension CoordinatorNode {
 
     /// Answers with an `Error` of the protocol-level `code` and logs why.
     func refuse(_ peer: PeerID, code: Lethe_V1_ErrorCode, envelope: Lethe_V1_Envelope, reason: String) {
-        log("refused \(envelope.body?.fieldName ?? "message") from \(envelope.senderID): \(reason)")
+        let kind = envelope.body?.fieldName ?? "message"
+        if let line = refusals.note("\(code) \(kind)", "refused \(kind) from \(envelope.senderID): \(reason)") { log(line) }
         var error = Lethe_V1_Error()
         (error.code, error.message, error.inReplyTo) = (code, reason, envelope.messageNumber)
         sendError(error, to: peer)

@@ -114,7 +114,7 @@ extension CoordinatorNode {
         case .send(let command, let targets, let round):
             sendJobCommand(command, to: targets, round: round)
         case .refuse(let client, let refusal, let reason):
-            log("refused a message from \(client): \(reason)")
+            if let line = refusals.note("job \(refusal)", "refused a message from \(client): \(reason)") { log(line) }
             var error = Lethe_V1_Error()
             (error.code, error.message) = (refusal.errorCode, reason)
             if let peer = clients.peer(of: client) { sendError(error, to: peer) }

@@ -12,7 +12,7 @@ import LetheWire
 /// publish of a version the store already holds is accepted only for the very same weights, and not written twice.
 extension CoordinatorNode {
     /// `ModelVersionRecord.origin` of a job's publication; a resumed job recognises its own by it.
-    static func origin(ofJob id: String) -> String { "unlearning job \(id)" }
+    public static func origin(ofJob id: String) -> String { "unlearning job \(id)" }
 
     /// Stores the running job's model as `version` (file, then store row) and marks its request done. A version the
     /// store already holds with the same SHA-256 is left as it is; with another hash, nothing is overwritten.

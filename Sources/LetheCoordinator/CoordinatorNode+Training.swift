@@ -134,7 +134,9 @@ extension CoordinatorNode {
         case .waiting:
             return
         case .refuse(let client, let refusal, let reason):
-            log("refused a train_update from \(client): \(reason)")
+            if let line = refusals.note("training \(refusal)", "refused a train_update from \(client): \(reason)") {
+                log(line)
+            }
             var error = Lethe_V1_Error()
             (error.code, error.message) = (refusal.errorCode, reason)
             if let peer = clients.peer(of: client) { sendError(error, to: peer) }

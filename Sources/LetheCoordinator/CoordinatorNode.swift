@@ -49,8 +49,9 @@ public final class CoordinatorNode: @unchecked Sendable {
     var resynced: Set<String> = []
     /// Conditions that can repeat every turn (a training round that keeps failing), logged once per cause.
     var repeats = RepeatedConditionLog()
-    /// Refused Hellos: a restarted client retries every heartbeat interval until its old session expires.
-    var refusedHellos = RepeatedConditionLog()
+    /// Refused messages (a restarted client's Hello retried every heartbeat until its old session expires, a peer
+    /// sending garbage), logged a few times per kind and then counted (`RefusalLog`).
+    var refusals = RefusalLog()
     public internal(set) var reports: [ActivityReport] = []
     /// Every message sent or received so far, by kind (written as `wire-census.json`).
     public internal(set) var wireCensus = WireCensus()

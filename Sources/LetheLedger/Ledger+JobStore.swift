@@ -83,6 +83,13 @@ extension Ledger {
         }
     }
 
+    /// Every published version, oldest first.
+    public func modelVersions() throws -> [ModelVersionRecord] {
+        try read("list model versions") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM model_versions ORDER BY version").map(LedgerRows.modelVersion)
+        }
+    }
+
     public func latestModelVersion() throws -> ModelVersionRecord? {
         try read("read the latest model version") { db in try Self.latestModelVersion(db) }
     }

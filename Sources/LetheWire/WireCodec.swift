@@ -29,6 +29,16 @@ public enum WireCodec {
         return envelope
     }
 
+    /// The message number of bytes that parse as an envelope but may fail validation (0 when they do not parse),
+    /// so the `Error` answering an invalid message can name it in `in_reply_to`.
+    public static func messageNumber(in bytes: Data, limits: WireLimits = .default) -> UInt64 {
+        guard bytes.count <= limits.maxMessageBytes else { return 0 }
+        var options = BinaryDecodingOptions()
+        options.discardUnknownFields = true
+        options.messageDepthLimit = 16
+        return (try? Lethe_V1_Envelope(serializedBytes: bytes, options: options))?.messageNumber ?? 0
+    }
+
     /// Encodes an envelope. Proto3 messages without `Any` cannot fail to encode; a failure is reported, not trapped.
     public static func encode(_ envelope: Lethe_V1_Envelope) throws(WireError) -> Data {
         do {

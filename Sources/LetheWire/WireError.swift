@@ -44,7 +44,7 @@ extension WireError: CustomStringConvertible {
             return "\(field) has size \(size), over the limit of \(limit); split the payload into chunks "
                 + "(ChunkInfo) or raise WireLimits"
         case .invalidID(let field, let value):
-            return "\(field) \"\(value.prefix(80))\" is not a valid id: use 1-64 characters from [A-Za-z0-9._:-]"
+            return "\(field) \"\(LogSafe.text(value, limit: 80))\" is not a valid id: use 1-64 characters from [A-Za-z0-9._:-]"
         case .shapeMismatch(let field, let detail):
             return "\(field): \(detail)"
         case .nonFinite(let field, let index):

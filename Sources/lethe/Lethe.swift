@@ -26,6 +26,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine (and later the wire) on this machine.",
-        subcommands: [BenchEngineCommand.self, BenchWireCommand.self, BenchKernelCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchWireCommand.self, BenchKernelCommand.self, BenchFaultsCommand.self,
+                      BenchFuzzCommand.self]
     )
 }

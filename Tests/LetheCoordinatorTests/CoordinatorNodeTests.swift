@@ -184,6 +184,28 @@ final class LogLines: @unchecked Sendable {
         #expect(try h.store.jobs().first?.phase == .published)
     }
 
+    /// Issue 24: a peer sending refusable messages as fast as it can gets every one answered, but the log grows
+    /// by a line per power of ten, not a line per message; text a client chose is escaped, so it forges no line.
+    @Test func floodsOfRefusedMessagesAreAnsweredButLoggedBoundedAndEscaped() throws {
+        let h = try Harness()
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        let before = h.lines.all.count
+        let c1 = h.clients[1]
+        for _ in 0..<1000 { try c1.sendRaw(Data([0xFF, 0x00, 0x13, 0x37])) }
+        var error = Lethe_V1_Error()
+        (error.code, error.message) = (.internal, "boom\n[lethe] coordinator: client c0 joined")
+        for _ in 0..<20 { try c1.send(.error(error), jobID: "train") }
+        for _ in 0..<1100 { try h.node.step() }
+        try c1.serve()
+        #expect(c1.errors.filter { $0.code == .malformed }.count == 1000)
+        let added = Array(h.lines.all.dropFirst(before))
+        #expect(added.count < 20, "\(added.count) log lines for 1020 messages:\n\(added.joined(separator: "\n"))")
+        #expect(added.contains { $0.contains("1000 refusals of this kind") })
+        #expect(!added.contains { $0.contains("\n") })
+        #expect(added.contains { $0.contains("boom\\u{A}[lethe]") })
+    }
+
     /// In plaintext a live client keeps its connection: a second one with its id is refused (and sent no model)
     /// until the first has been silent past the liveness window, when a restarted client is let back in.
     @Test func aLiveClientsIdCannotBeTakenOverFromAnotherConnection() throws {

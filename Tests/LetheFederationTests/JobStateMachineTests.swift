@@ -214,6 +214,20 @@ struct JobScript {
         #expect(s.job.record.failureReason?.contains("no such ids") == true)
     }
 
+    /// Found by `lethe bench fuzz`: a participant that holds none of the data could fail the job by sending a
+    /// "rejected" DeletionAck after the forwarding phase; only a forget holder's re-acknowledgement counts.
+    @Test func aNonHoldersDeletionAckIsRefusedAndCannotFailTheJob() {
+        var s = JobScript()
+        s.apply(.start(now: 0))
+        _ = s.reply("c0", .deletionAck(recorded: true, reason: ""))
+        let forged = s.reply("c1", .deletionAck(recorded: false, reason: "forged"))
+        #expect(forged.first.map { if case .refuse("c1", _, _) = $0 { true } else { false } } == true)
+        #expect(s.job.record.phase == .saliency)
+        let holder = s.reply("c0", .deletionAck(recorded: false, reason: "lost the ids"), round: 1)
+        #expect(holder.isEmpty == false)
+        #expect(s.job.record.phase == .failed)
+    }
+
     @Test func classDeletionAsksEveryClientHoldingTheClass() {
         var s = JobScript(scope: .wholeClass(1), target: "c0")
         s.apply(.start(now: 0))

@@ -162,3 +162,33 @@ import Testing
         #expect(refusal(Samples.envelope(.modelWeights(chunked))) == nil)
     }
 }
+
+/// Peer-chosen text in logs (issue 24 item 5): no forged lines, no terminal escapes, bounded length.
+@Suite struct LogSafeTests {
+    @Test func controlCharactersAndSeparatorsAreEscaped() {
+        let forged = "ok\n[lethe] coordinator: client client-0 joined\u{1B}[31m\u{2028}\u{202E}"
+        let safe = LogSafe.text(forged)
+        #expect(!safe.contains("\n") && !safe.contains("\u{1B}") && !safe.contains("\u{2028}") && !safe.contains("\u{202E}"))
+        #expect(safe == "ok\\u{A}[lethe] coordinator: client client-0 joined\\u{1B}[31m\\u{2028}\\u{202E}")
+        #expect(LogSafe.text("plain ünïcode ok") == "plain ünïcode ok")
+    }
+
+    @Test func longTextIsCutWithTheCountLeftOut() {
+        let safe = LogSafe.text(String(repeating: "a", count: 5000), limit: 10)
+        #expect(safe == "aaaaaaaaaa…(4990 more)")
+        #expect(LogSafe.text("abc", limit: 3) == "abc")
+    }
+
+    @Test func anInvalidIDIsEscapedInItsError() {
+        let description = WireError.invalidID(field: "sender_id", value: "a\nb").description
+        #expect(description.contains("a\\u{A}b") && !description.contains("\n"))
+    }
+
+    @Test func aValidationFailureStillNamesItsMessageNumber() throws {
+        let envelope = WireCodec.envelope(senderID: "bad id!", messageNumber: 4242, body: .heartbeat(.init()))
+        let bytes = try WireCodec.encode(envelope)
+        #expect(throws: WireError.self) { try WireCodec.decode(bytes) }
+        #expect(WireCodec.messageNumber(in: bytes) == 4242)
+        #expect(WireCodec.messageNumber(in: Data([0xFF, 0xFF])) == 0)
+    }
+}

@@ -5,7 +5,7 @@ extension UnlearningJob {
         guard participants.contains(client) else {
             return [.refuse(client, .unknownClient, reason: "\(client) is not a participant of job \(record.id)")]
         }
-        if case .deletionAck(let recorded, let reason) = reply, record.phase != .requested {
+        if case .deletionAck(let recorded, let reason) = reply, record.phase != .requested, holders.contains(client) {
             // A holder re-acknowledging the deletion forwarded again after a resume or reconnect.
             return recorded ? [] : fail("forget holder \(client) rejected request \(request.id): \(reason)", now: now)
         }
