@@ -39,21 +39,52 @@ public final class Ledger: JobStore, Sendable {
     public init(path: String, mode: OpenMode = .createIfMissing) throws {
         self.path = path
         try LedgerFileCheck.check(path: path, mode: mode)
+        let deadline = Date().addingTimeInterval(Self.creationRaceSeconds)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                pool = try Self.openAndMigrate(path: path)
+                return
+            } catch where Date() < deadline {
+                Thread.sleep(forTimeInterval: min(0.2, 0.02 * Double(attempt)))
+            }
+        }
+    }
+
+    /// How long opening keeps trying while another process may be creating the same file.
+    ///
+    /// Why: two processes opening a new ledger at once (the coordinator creating it, `lethe status` or the fault
+    /// sweep reading it) race in three places — the switch to WAL needs a lock SQLite does not wait for, GRDB
+    /// creates its migrations table before the first migration's tables (so the file briefly looks like "not a
+    /// Lethe ledger"), and GRDB reads the applied migrations before running the missing ones, so both could run
+    /// the first ("table requests already exists"; the fault sweep's first CI run lost its coordinator so). Every
+    /// step commits whole, so a later try sees what the other process finished. A file that is truly wrong fails
+    /// the same way on every try and is reported after this long.
+    static let creationRaceSeconds: TimeInterval = 2
+
+    private static func openAndMigrate(path: String) throws -> DatabasePool {
+        let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: Self.configuration())
             try Self.makeWritesDurable(pool)
         } catch {
             throw Self.storageError(path: path, doing: "open", error)
         }
-        try write("prepare the schema") { db in
-            try LedgerSchema.verifyIsLedger(db, path: path)
-            try LedgerSchema.verifyIntegrity(db, path: path)
+        do {
+            try pool.write { db in
+                try LedgerSchema.verifyIsLedger(db, path: path)
+                try LedgerSchema.verifyIntegrity(db, path: path)
+            }
+        } catch {
+            throw Self.storageError(path: path, doing: "prepare the schema", error)
         }
         do {
             try LedgerSchema.migrator.migrate(pool)
         } catch {
             throw Self.storageError(path: path, doing: "create or upgrade the schema", error)
         }
+        return pool
     }
 
     private static func configuration() -> Configuration {

@@ -26,6 +26,27 @@ import Testing
         return (nil, seen)
     }
 
+    /// Found by the fault sweep: a reader opening the file while the coordinator created it ran the first
+    /// migration too, and one side failed with "table requests already exists". Two openers race on fresh files.
+    @Test func twoProcessesOpeningANewLedgerAtOnceBothSucceed() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let failures = Mutex<[String]>([])
+        for round in 0..<40 {
+            let path = scratch.folder.appendingPathComponent("race-\(round).sqlite").path
+            FileManager.default.createFile(atPath: path, contents: nil)  // the reader sees a file, as it would
+            DispatchQueue.concurrentPerform(iterations: 2) { side in
+                do {
+                    let ledger = try Ledger(path: path, mode: side == 0 ? .createIfMissing : .existingOnly)
+                    _ = try ledger.requests()
+                } catch {
+                    failures.withLock { $0.append("round \(round), side \(side): \(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+    }
+
     /// One writer and three readers: two share the writer's `Ledger` (pool readers), one opens its own (as
     /// `lethe status` in another process would).
     @Test func readersSeeConsistentSnapshotsWhileAWriterWrites() throws {

@@ -19,7 +19,10 @@ enum SweepChecks {
         }
 
         init(ledgerPath: String) throws {
-            let ledger = try Ledger(path: ledgerPath, mode: .existingOnly)
+            try self.init(Ledger(path: ledgerPath, mode: .existingOnly))
+        }
+
+        init(_ ledger: Ledger) throws {
             self.init(requests: try ledger.requests(), jobs: try ledger.jobs(), versions: try ledger.modelVersions())
         }
     }

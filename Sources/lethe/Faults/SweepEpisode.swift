@@ -1,5 +1,6 @@
 import Foundation
 import LetheFederation
+import LetheLedger
 
 /// One federation a sweep drills, from a fresh folder: its processes, the requests it had acknowledged, and what
 /// the ledger says while it runs.
@@ -10,6 +11,7 @@ final class SweepEpisode {
     private(set) var acknowledged: [String] = []
     private var freeIDs: [[Int]]
     private var submitted = 0
+    private var ledger: Ledger?
 
     init(number: Int, folder: URL, settings: HarnessCluster.Settings) throws {
         self.number = number
@@ -20,10 +22,15 @@ final class SweepEpisode {
         try cluster.startClients()
     }
 
-    /// The ledger now, or nil while the coordinator has not created it yet.
+    /// The ledger now, or nil while the coordinator has not created it yet. One connection is kept for the
+    /// episode (a WAL reader sees every commit, across coordinator restarts): opening the file checks its
+    /// integrity in a write transaction, too much to do on every 30 ms look.
     func snapshot() -> SweepChecks.Snapshot? {
-        guard FileManager.default.fileExists(atPath: cluster.ledgerPath) else { return nil }
-        return try? SweepChecks.Snapshot(ledgerPath: cluster.ledgerPath)
+        if ledger == nil, FileManager.default.fileExists(atPath: cluster.ledgerPath) {
+            ledger = try? Ledger(path: cluster.ledgerPath, mode: .existingOnly)
+        }
+        guard let ledger else { return nil }
+        return try? SweepChecks.Snapshot(ledger)
     }
 
     /// Whether the original model is published (FedAvg training is over).
