@@ -32,9 +32,10 @@ public final class ClientNode {
             let envelope = try WireCodec.decode(bytes, limits: configuration.limits)
             return handle(envelope, state: state)
         } catch {
-            // The sender's message number is unknown when validation failed, so the reply answers number 0.
+            // The message number is read without validation where the bytes parse (0 where they do not).
             log("refused an invalid message: \(error)")
-            return (state, [envelope(jobID: "", round: 0, replyTo: 0, body: .error(error.errorBody()))])
+            let number = WireCodec.messageNumber(in: bytes, limits: configuration.limits)
+            return (state, [envelope(jobID: "", round: 0, replyTo: number, body: .error(error.errorBody(inReplyTo: number)))])
         }
     }
 

@@ -28,11 +28,15 @@ public final class ClientRunner: @unchecked Sendable {
     private var heartbeatSequence: UInt64 = 0
     /// Whether the last send failed: a coordinator that is gone is reported once, not every heartbeat.
     private var sendsFailing = false
+    /// Where accepted deletions are made durable before they are acknowledged (nil: memory only).
+    private let journal: DeletionJournal?
 
-    public init(node: ClientNode, transport: MessageTransport, state: ClientState = ClientState()) {
+    public init(node: ClientNode, transport: MessageTransport, state: ClientState = ClientState(),
+                journal: DeletionJournal? = nil) {
         self.node = node
         self.transport = transport
         self.state = state
+        self.journal = journal
         contract = (node.configuration.heartbeatIntervalMs, node.configuration.liveness)
     }
 
@@ -96,11 +100,28 @@ public final class ClientRunner: @unchecked Sendable {
             }
             return
         }
+        let journal = journal
         enqueue { node, state in
             let (next, replies) = node.handle(bytes, state: state)
+            if let journal, let problem = Self.record(from: state, to: next, in: journal, data: node.data) {
+                // Not durable, so not acknowledged: the state stays as it was and the coordinator's timeout applies.
+                node.log("could not record a deletion durably (\(problem)); it is NOT acknowledged")
+                return []
+            }
             state = next
             return replies
         }
+    }
+
+    /// Appends the deletions `next` accepted beyond `previous` to the journal; the problem when that failed.
+    private static func record(from previous: ClientState, to next: ClientState, in journal: DeletionJournal,
+                               data: ClientData) -> String? {
+        for (id, job) in next.deletions where previous.deletions[id] == nil && job.ack.state == .recorded {
+            let ids = job.forgetPositions.map { data.train.ids[$0] }
+            guard !ids.isEmpty else { continue }
+            do { try journal.append(requestID: id, ids: ids) } catch { return "\(error)" }
+        }
+        return nil
     }
 
     /// Runs `work` on the worker with the node's state; its envelopes go to the outbox.

@@ -36,6 +36,11 @@ struct ClientCommand: ParsableCommand {
     var canary = "none"
     @Option(help: "File of the sample ids (one per line) that carry --canary; they must be in this client's share.")
     var canaryIds: String?
+    @Option(help: ArgumentHelp(
+        "File where this client records every deletion it accepts, before acknowledging it (created if missing).",
+        discussion: "Read back at start, so a restarted client never trains on, or counts as retained, samples it "
+            + "deleted before. Without it deletions last only as long as the process."))
+    var deletionJournal: String?
     @OptionGroup(title: "Work limits") var workLimits: ClientWorkLimits
     @OptionGroup(title: "Method") var method: ClientMethodOptions
 
@@ -60,6 +65,19 @@ struct ClientCommand: ParsableCommand {
                                   + "\(unknown.prefix(3).map(String.init).joined(separator: ", "))")
         }
         return ClientData(train: try canary.stamped(data.train, at: positions, relabel: true), test: data.test)
+    }
+
+    /// The share's positions of the journal's ids; ids this share does not hold mean the journal is another
+    /// client's (or another partition's), which must not be guessed around.
+    func restoredPositions(_ journal: DeletionJournal, data: ClientData) throws -> Set<Int> {
+        let ids = try journal.load().flatMap(\.ids)
+        let (positions, unknown) = data.positions(ofIDs: ids)
+        guard unknown.isEmpty else {
+            throw ValidationError("--deletion-journal \(journal.url.path) names \(unknown.count) sample(s) this client "
+                + "does not hold (e.g. \(unknown.prefix(3).map(String.init).joined(separator: ", "))): is it another "
+                + "client's journal, or was --seed/--clients/--index changed?")
+        }
+        return Set(positions)
     }
 
     func partitionSpec() throws -> ClientPartition {
@@ -90,7 +108,13 @@ struct ClientCommand: ParsableCommand {
         let transport = try ZMQTransport.dealer(context: try ZMQContext(), connect: connect, options: options,
                                                 curve: try curve.configuration())
         defer { transport.close() }
-        let runner = ClientRunner(node: node, transport: transport)
+        let journal = deletionJournal.map { DeletionJournal(url: URL(fileURLWithPath: $0)) }
+        let restored = try journal.map { try restoredPositions($0, data: clientData) } ?? []
+        if let journal {
+            logLine("deletion journal \(journal.url.path): \(restored.count) sample(s) deleted by earlier runs")
+        }
+        let runner = ClientRunner(node: node, transport: transport, state: ClientState(restoringDeleted: restored),
+                                  journal: journal)
         let signals = StopSignals { logLine("signal \($0): stopping"); runner.stop() }
         runner.run()
         signals.cancel()

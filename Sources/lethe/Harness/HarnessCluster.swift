@@ -55,7 +55,8 @@ final class HarnessCluster {
     func clientArguments(_ index: Int) -> [String] {
         ["client", "--connect", endpoint, "--id", clientID(index), "--clients", "\(settings.clients)",
          "--index", "\(index)", "--seed", "\(settings.seed)", "--limit", "\(settings.limit)",
-         "--test-limit", "\(settings.testLimit)"]
+         "--test-limit", "\(settings.testLimit)",
+         "--deletion-journal", folder.appendingPathComponent("\(clientID(index)).deletions").path]
     }
 
     /// Starts (or, after a kill, restarts) the coordinator on the same output folder and ledger.
