@@ -41,11 +41,7 @@ struct BenchFaultsCommand: ParsableCommand {
         let sweep = FaultSweep(root: root, settings: HarnessCluster.Settings(seed: seed), say: log)
         let report = try sweep.run(points: points, faults: faults)
         print(Self.summary(report))
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
-        }
+        if let json { try writeJSON(report, to: json) }
         if report.violations.isEmpty, !keep, workDir == nil { try? FileManager.default.removeItem(at: root) }
         guard report.violations.isEmpty else {
             report.violations.forEach { print("VIOLATION: \($0)") }

@@ -61,11 +61,7 @@ struct BenchFuzzCommand: ParsableCommand {
         else { throw HarnessError.stuck("training did not finish\n\(cluster.tails())") }
         let report = try fuzz(cluster)
         print(Self.summary(report, messages: messages))
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
-        }
+        if let json { try writeJSON(report, to: json) }
         guard report.failures.isEmpty else {
             report.failures.forEach { print("FAILED: \($0)") }
             print("logs kept in \(root.path)")

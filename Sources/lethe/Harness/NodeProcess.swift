@@ -61,13 +61,7 @@ final class NodeProcess {
     }
 
     /// Resident memory in bytes (`VmRSS` of /proc/PID/status), nil once the process is gone.
-    var residentBytes: Int? {
-        guard process.isRunning,
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-        return kilobytes * 1024
-    }
+    var residentBytes: Int? { process.isRunning ? ProcessMemory.residentBytes(pid: pid) : nil }
 }
 
 /// Polls `condition` every `interval` seconds until it holds or `seconds` pass; true when it held.
