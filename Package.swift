@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian packages; installed by Deploy/setup.sh).
@@ -56,17 +57,22 @@ let package = Package(
                 swiftSettings: cpuFlags),
         .target(name: "LetheTransport", dependencies: ["CZeroMQ"], swiftSettings: cpuFlags),
         .target(name: "LetheCoordinator",
-                dependencies: ["LetheFederation", "LetheWire", "LetheTransport", "LetheTensor"],
+                dependencies: ["LetheFederation", "LetheWire", "LetheTransport", "LetheTensor", "LetheCertificates"],
                 swiftSettings: cpuFlags),
         .target(name: "CLetheClient", linkerSettings: [.linkedLibrary("protobuf-c"), .linkedLibrary("zmq")]),
         .executableTarget(name: "lethe-c-client", dependencies: ["CLetheClient"]),
+
+        // Deletion certificates: built from the ledger's records, signed with Ed25519 (swift-crypto), verified.
+        .target(name: "LetheCertificates",
+                dependencies: ["LetheFederation", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: cpuFlags),
 
         // The command-line tool.
         .executableTarget(
             name: "lethe",
             dependencies: [
                 "LetheTensor", "LetheNN", "LetheData", "LetheUnlearning", "LetheReport", "LetheWire", "LetheTransport",
-                "LetheLedger", "LetheFederation", "LetheCoordinator", "LetheClient",
+                "LetheLedger", "LetheFederation", "LetheCoordinator", "LetheClient", "LetheCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,18 +93,22 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheCLITests", dependencies: ["lethe"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheSystemTests",
-                    dependencies: ["lethe", "LetheReport", "LetheCoordinator", "LetheTransport", "LetheWire"],
+                    dependencies: ["lethe", "LetheReport", "LetheCoordinator", "LetheTransport", "LetheWire",
+                                   "LetheCertificates"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheLedgerTests", dependencies: ["LetheLedger", "LetheFederation"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheFederationTests",
                     dependencies: ["LetheFederation", "LetheWire", "LetheTensor", "LetheUnlearning"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheCoordinatorTests",
-                    dependencies: ["LetheCoordinator", "LetheFederation", "LetheWire", "LetheTransport", "LetheTensor"],
+                    dependencies: ["LetheCoordinator", "LetheFederation", "LetheWire", "LetheTransport", "LetheTensor",
+                                   "LetheCertificates"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheClientTests",
                     dependencies: ["LetheClient", "LetheWire", "LetheTransport", "LetheUnlearning", "LetheData", "LetheNN",
                                    "LetheTensor", "LetheTestSupport"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "LetheCertificatesTests", dependencies: ["LetheCertificates", "LetheFederation"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "LetheReportTests", dependencies: ["LetheReport"], swiftSettings: cpuFlags),
         .testTarget(name: "LetheUnlearningTests",

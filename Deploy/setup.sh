@@ -13,6 +13,8 @@ PACKAGES=(
   protobuf-c-compiler    # protoc-c, to regenerate the C client code
   protobuf-compiler      # protoc, to regenerate the Swift code
   libsqlite3-dev         # deletion ledger (GRDB)
+  openssl                # tests: certificate signatures checked by an implementation other than swift-crypto's
+  python3                # tests: reference values (Tests/Reference/)
 )
 
 missing=()

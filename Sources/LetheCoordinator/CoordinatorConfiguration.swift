@@ -1,4 +1,5 @@
 import Foundation
+import LetheCertificates
 import LetheFederation
 import LetheTensor
 import LetheWire
@@ -25,6 +26,9 @@ public struct CoordinatorConfiguration: Sendable {
     public var nodeID = "coordinator"
     /// Classes of the model's output (nil: not known, only `limits.maxClasses` bounds a class deletion).
     public var classCount: Int?
+    /// The key that signs each published job's deletion certificate (nil: no certificates, as in unit tests that
+    /// do not look at them; `lethe coordinator` always has one).
+    public var signingKey: SigningKey?
 
     public init(outputDirectory: URL, layout: [ParameterVector.Entry]) {
         self.outputDirectory = outputDirectory

@@ -140,6 +140,7 @@ extension CoordinatorNode {
 
     private func finishJob(_ finished: UnlearningJob) {
         let done = finished.record.phase == .published
+        if done { certify(jobID: finished.record.id) }
         notifyRequester(finished.request.id, state: done ? .done : .failed,
                         detail: done ? "published model v\(modelVersion)" : finished.record.failureReason ?? "failed")
         if var report = jobReport {

@@ -69,6 +69,7 @@ extension CoordinatorNode {
         done.updatedAt = clock.date()
         try store.saveJob(done)
         try store.updateRequestState(id: done.requestID, to: .done)
+        certify(jobID: done.id)
         log("job \(done.id): v\(published.version) was already published by this job before the restart "
             + "(SHA-256 matches); recorded as complete")
         notifyRequester(done.requestID, state: .done, detail: "published model v\(published.version)")

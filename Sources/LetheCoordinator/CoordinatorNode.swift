@@ -86,6 +86,8 @@ public final class CoordinatorNode: @unchecked Sendable {
         self.loadedOriginal = loadedOriginal
         log(String(format: "coordinator incarnation %016llx", incarnation))
         try restoreState()
+        try publishSigningKey()
+        do { try certifyUncertifiedJobs() } catch { throw CoordinatorError.store("\(error)") }
     }
 
     /// Serves until `shouldStop` returns true or the node is finished, polling the transport with a short timeout

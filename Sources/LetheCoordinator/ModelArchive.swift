@@ -18,7 +18,7 @@ public struct ModelArchive: Sendable {
     /// Writes `weights` as `model-v<version>.safetensors` atomically and durably (`DurableFile`); returns the path
     /// and the SHA-256 (hex) of the flat little-endian weights.
     public func publish(version: UInt64, weights: [Float], metadata: [String: String]) throws -> (path: String, sha256: String) {
-        let url = directory.appendingPathComponent("model-v\(version).safetensors")
+        let url = fileURL(version: version)
         var header: [String: Any] = ["__metadata__": metadata.merging(["model_version": "\(version)"]) { $1 }]
         for entry in layout {
             header[entry.name] = ["dtype": "F32", "shape": entry.shape,
@@ -34,6 +34,9 @@ public struct ModelArchive: Sendable {
         try DurableFile.replace(url, with: file)
         return (url.path, SHA256.hex(payload))
     }
+
+    /// Where `publish` writes `version`.
+    public func fileURL(version: UInt64) -> URL { directory.appendingPathComponent("model-v\(version).safetensors") }
 
     /// The flat weights of a file written by `publish` (or `Safetensors.save` with the same layout).
     public func load(path: String) throws -> [Float] {

@@ -94,6 +94,26 @@ extension Ledger {
         try read("read the latest model version") { db in try Self.latestModelVersion(db) }
     }
 
+    /// Inserts the request's certificate, or replaces it in place (a certificate issued again after a restart).
+    public func recordCertificate(_ certificate: CertificateRecord) throws {
+        try write("record the certificate of request \(certificate.requestID)") { db in
+            try db.execute(sql: """
+                INSERT INTO certificates (request_id, job_id, sha256, path, issued_at)
+                VALUES (:request_id, :job_id, :sha256, :path, :issued_at)
+                ON CONFLICT(request_id) DO UPDATE SET job_id = excluded.job_id, sha256 = excluded.sha256,
+                    path = excluded.path, issued_at = excluded.issued_at
+                """, arguments: LedgerRows.arguments(certificate))
+        }
+    }
+
+    public func certificates() throws -> [CertificateRecord] {
+        try read("list certificates") { db in try Self.certificates(db) }
+    }
+
+    static func certificates(_ db: Database) throws -> [CertificateRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM certificates ORDER BY seq").map(LedgerRows.certificate)
+    }
+
     static func requests(_ db: Database) throws -> [DeletionRequestRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM requests ORDER BY seq").map(LedgerRows.request)
     }

@@ -72,6 +72,18 @@ enum LedgerRows {
                            createdAt: Date(timeIntervalSinceReferenceDate: row["created_at"]))
     }
 
+    static func arguments(_ certificate: CertificateRecord) -> StatementArguments {
+        [
+            "request_id": certificate.requestID, "job_id": certificate.jobID, "sha256": certificate.sha256,
+            "path": certificate.path, "issued_at": certificate.issuedAt.timeIntervalSinceReferenceDate,
+        ]
+    }
+
+    static func certificate(_ row: Row) -> CertificateRecord {
+        CertificateRecord(requestID: row["request_id"], jobID: row["job_id"], sha256: row["sha256"], path: row["path"],
+                          issuedAt: Date(timeIntervalSinceReferenceDate: row["issued_at"]))
+    }
+
     /// A model version as SQLite's signed 64-bit integer; larger versions are refused rather than wrapped.
     static func integer(_ version: UInt64) throws -> Int64 {
         guard let value = Int64(exactly: version) else {

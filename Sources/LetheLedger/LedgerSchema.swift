@@ -15,6 +15,7 @@ enum LedgerSchema {
     /// The first migration's identifier; its presence marks a file as a Lethe ledger.
     static let firstMigration = "lethe-ledger-v1"
     static let reasonMigration = "lethe-ledger-v2-reason"
+    static let certificateMigration = "lethe-ledger-v3-certificates"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -58,6 +59,19 @@ enum LedgerSchema {
         // Why each request deletes (DeletionReason); requests recorded before it existed were privacy requests.
         migrator.registerMigration(reasonMigration) { db in
             try db.execute(sql: "ALTER TABLE requests ADD COLUMN reason TEXT NOT NULL DEFAULT 'privacy'")
+        }
+        // The deletion certificate issued for each request (the SHA-256 of the file handed out).
+        migrator.registerMigration(certificateMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE certificates (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    request_id TEXT NOT NULL UNIQUE,
+                    job_id TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    issued_at REAL NOT NULL
+                )
+                """)
         }
         return migrator
     }

@@ -19,6 +19,10 @@ extension LedgerStatus {
             for job in request.jobs {
                 rows.append(left + Self.cells(job))
                 notes[rows.count - 1] = Self.notes(job)
+                if let certificate = request.certificate, certificate.jobID == job.id {
+                    notes[rows.count - 1, default: []].append(
+                        "certificate: \(certificate.path) (SHA-256 \(Self.short(certificate.sha256)))")
+                }
             }
         }
         for job in unattachedJobs {

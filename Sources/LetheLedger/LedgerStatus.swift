@@ -36,6 +36,8 @@ public struct RequestStatus: Codable, Equatable, Sendable {
     public var state: String
     public var receivedAt: Date
     public var jobs: [JobStatus]
+    /// The deletion certificate issued for it (`certificates/<request-id>.json`), once its job published.
+    public var certificate: CertificateStatus?
 
     /// A short human form of the scope: "3 samples", "class 4", "whole client", with "(poisoned)" after a
     /// poisoned contribution's (privacy is the usual reason and goes unsaid).
@@ -51,10 +53,10 @@ public struct RequestStatus: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, state, jobs, reason
         case clientID = "client_id", scopeKind = "scope", sampleIDs = "sample_ids", classLabel = "class"
-        case receivedAt = "received_at"
+        case receivedAt = "received_at", certificate
     }
 
-    init(_ request: DeletionRequestRecord, jobs: [JobStatus]) {
+    init(_ request: DeletionRequestRecord, jobs: [JobStatus], certificate: CertificateRecord? = nil) {
         id = request.id
         clientID = request.clientID
         switch request.scope {
@@ -66,6 +68,24 @@ public struct RequestStatus: Codable, Equatable, Sendable {
         state = request.state.rawValue
         receivedAt = request.receivedAt
         self.jobs = jobs
+        self.certificate = certificate.map(CertificateStatus.init)
+    }
+}
+
+/// A certificate as status shows it: the file and the SHA-256 the ledger recorded for it when it was issued.
+public struct CertificateStatus: Codable, Equatable, Sendable {
+    public var path: String
+    public var sha256: String
+    public var jobID: String
+    public var issuedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case path, sha256
+        case jobID = "job_id", issuedAt = "issued_at"
+    }
+
+    init(_ record: CertificateRecord) {
+        (path, sha256, jobID, issuedAt) = (record.path, record.sha256, record.jobID, record.issuedAt)
     }
 }
 
@@ -129,11 +149,14 @@ public struct JobStatus: Codable, Equatable, Sendable {
 extension LedgerStatus {
     /// Groups jobs under their requests (both oldest first).
     public init(ledgerPath: String, requests: [DeletionRequestRecord], jobs: [JobRecord],
-                latest: ModelVersionRecord?) {
+                latest: ModelVersionRecord?, certificates: [CertificateRecord] = []) {
         let byRequest = Dictionary(grouping: jobs, by: \.requestID)
+        let certificateOf = Dictionary(certificates.map { ($0.requestID, $0) }) { $1 }
         let known = Set(requests.map(\.id))
         self.ledgerPath = ledgerPath
-        self.requests = requests.map { RequestStatus($0, jobs: (byRequest[$0.id] ?? []).map(JobStatus.init)) }
+        self.requests = requests.map {
+            RequestStatus($0, jobs: (byRequest[$0.id] ?? []).map(JobStatus.init), certificate: certificateOf[$0.id])
+        }
         unattachedJobs = jobs.filter { !known.contains($0.requestID) }.map(JobStatus.init)
         latestModelVersion = latest?.version
         latestModelSHA256 = latest?.sha256
@@ -145,7 +168,7 @@ extension Ledger {
     public func status() throws -> LedgerStatus {
         try read("read the ledger status") { db in
             LedgerStatus(ledgerPath: path, requests: try Self.requests(db), jobs: try Self.jobs(db),
-                         latest: try Self.latestModelVersion(db))
+                         latest: try Self.latestModelVersion(db), certificates: try Self.certificates(db))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LetheCertificates
 import LetheCoordinator
 import LetheData
 import LetheFederation
@@ -27,6 +28,11 @@ struct CoordinatorCommand: ParsableCommand {
                                discussion: "Requests are durable in the ledger before they are acknowledged; a "
                                    + "restarted coordinator resumes unfinished jobs from it. Default: OUTPUT/ledger.sqlite."))
     var ledger: String?
+    @Option(help: ArgumentHelp("Ed25519 key (PKCS #8 PEM) that signs each job's deletion certificate.",
+                               discussion: "Created with mode 0600 when missing (default: OUTPUT/keys/signing-key.pem); "
+                                   + "its public half is written to OUTPUT/signing-key.pub.pem, beside the models. "
+                                   + "Certificates go to OUTPUT/certificates/<request-id>.json."))
+    var signingKey: String?
     @Option(help: "FedAvg rounds for the original model.") var rounds = 5
     @Option(help: "Local epochs per round.") var localEpochs = 2
     @Option(help: "Seed of the initial model and of the rounds.") var seed: UInt64 = 1
@@ -93,6 +99,7 @@ struct CoordinatorCommand: ParsableCommand {
         settings.quorumToStart = quorum ?? max(1, settings.expectedClients.count)
         settings.stopAfterJobs = stopAfterJobs
         settings.comparisons = try parseComparisons(comparisons)
+        settings.signingKey = try SigningKey.loadOrCreate(path: signingKey ?? "\(output)/keys/signing-key.pem")
         var options = SocketOptions()
         options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
         let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: try curve())

@@ -363,6 +363,8 @@ struct SimulateCommand: ParsableCommand {
                                        seeds: [seed], results: rows)
         let census = try? JSONDecoder().decode(
             WireCensus.self, from: Data(contentsOf: coordinatorFolder.appendingPathComponent("wire-census.json")))
+        let certificate = try verifyCertificate(requestID: requestID, coordinatorFolder: coordinatorFolder, job: job,
+                                                scope: plan.scope)
         let wall = Date().timeIntervalSince(started)
         print(ResultsTable.render(document))
         print(phaseTable(job))
@@ -381,6 +383,8 @@ struct SimulateCommand: ParsableCommand {
         print(String(format: "wall time %.1f s on %d core(s), %d node processes × %d BLAS thread(s); peak memory "
                      + "(MiB): simulate %.0f; %@", wall, cores, clients + 1, threadsPerNode,
                      ProcessMemory.peakResidentMiB(), peakText))
+        print(certificate.lines.map { $0 == "verified" ? "certificate verified: lethe certificate verify \(certificate.path)" : $0 }
+            .joined(separator: "\n"))
         print("run folder: \(folder.path)")
         if let json {
             let output = SimulationDocument(results: document, simulation: .init(
@@ -389,6 +393,7 @@ struct SimulateCommand: ParsableCommand {
                 rounds: rounds, localEpochs: localEpochs, ftRounds: ftRounds, forgettingEpochs: stage1,
                 contrastiveEpochs: stage2, jobToRetrainTime: job.seconds / max(retrain.seconds, 1e-9),
                 activities: activities, wireCensus: census, peakResidentMiB: peaks, runFolder: folder.path,
+                certificate: certificate.path,
                 cache: cache.map { cacheDetails($0, original: runs[0], retrain: retrain) }))
             try writeJSON(output, to: json)
         }

@@ -26,6 +26,8 @@ struct SimulationDocument: Encodable {
         var wireCensus: WireCensus?
         var peakResidentMiB: [String: Double]
         var runFolder: String
+        /// The job's signed deletion certificate (verified by the run).
+        var certificate: String
         /// `--cache-dir` only: what came from the cache (absent from the JSON without it).
         var cache: CacheDetails?
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LetheCertificates
 import LetheFederation
 import LetheTensor
 import LetheTransport
@@ -17,11 +18,13 @@ final class Harness {
     let lines = LogLines()
     let loadedOriginal: LoadedOriginal?
     let comparisons: [CoordinatorConfiguration.Comparison]
+    let signingKey: SigningKey?
 
     init(store: any JobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1,
          loadedOriginal: LoadedOriginal? = nil,
-         comparisons: [CoordinatorConfiguration.Comparison] = [.retrain(rounds: 1)]) throws {
+         comparisons: [CoordinatorConfiguration.Comparison] = [.retrain(rounds: 1)], signingKey: SigningKey? = nil) throws {
         self.store = store
+        self.signingKey = signingKey
         self.loadedOriginal = loadedOriginal
         self.comparisons = comparisons
         self.output = output ?? FileManager.default.temporaryDirectory
@@ -40,6 +43,7 @@ final class Harness {
         configuration.stopAfterJobs = stopAfterJobs
         configuration.comparisons = comparisons
         configuration.limits.maxMessageBytes = 64 << 10
+        configuration.signingKey = signingKey
         let transport = try network.bind("coordinator")
         let lines = self.lines
         node = try CoordinatorNode(transport: transport, store: store, configuration: configuration,
@@ -392,4 +396,6 @@ final class KilledAfterPublishing: JobStore {
     func jobs() throws -> [JobRecord] { try inner.jobs() }
     func unfinishedJobs() throws -> [JobRecord] { try inner.unfinishedJobs() }
     func latestModelVersion() throws -> ModelVersionRecord? { try inner.latestModelVersion() }
+    func recordCertificate(_ certificate: CertificateRecord) throws { try inner.recordCertificate(certificate) }
+    func certificates() throws -> [CertificateRecord] { try inner.certificates() }
 }

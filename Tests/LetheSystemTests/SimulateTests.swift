@@ -88,5 +88,7 @@ import Testing
             [ActivityReport].self,
             from: Data(contentsOf: folder.appendingPathComponent("run/coordinator/activities.json")))
         #expect(activities.allSatisfy { $0.messages != nil })
+        #expect(output.contains("certificate verified"), "\(output)")
+        try CertificateChecks.run(runFolder: folder.appendingPathComponent("run"))
     }
 }

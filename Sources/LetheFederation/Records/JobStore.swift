@@ -24,6 +24,11 @@ public protocol JobStore: AnyObject {
 
     func recordModelVersion(_ version: ModelVersionRecord) throws
     func latestModelVersion() throws -> ModelVersionRecord?
+
+    /// Inserts or replaces the certificate of a request (one per request: the job that published for it).
+    func recordCertificate(_ certificate: CertificateRecord) throws
+    /// Every certificate, oldest first.
+    func certificates() throws -> [CertificateRecord]
 }
 
 public enum JobStoreError: Error, Equatable, CustomStringConvertible {
@@ -45,6 +50,7 @@ public final class InMemoryJobStore: JobStore {
     private var requestList: [DeletionRequestRecord] = []
     private var jobList: [JobRecord] = []
     private var versions: [ModelVersionRecord] = []
+    private var certificateList: [CertificateRecord] = []
 
     public init() {}
 
@@ -71,4 +77,14 @@ public final class InMemoryJobStore: JobStore {
 
     public func recordModelVersion(_ version: ModelVersionRecord) throws { versions.append(version) }
     public func latestModelVersion() throws -> ModelVersionRecord? { versions.max { $0.version < $1.version } }
+
+    public func recordCertificate(_ certificate: CertificateRecord) throws {
+        if let index = certificateList.firstIndex(where: { $0.requestID == certificate.requestID }) {
+            certificateList[index] = certificate
+        } else {
+            certificateList.append(certificate)
+        }
+    }
+
+    public func certificates() throws -> [CertificateRecord] { certificateList }
 }
