@@ -64,7 +64,8 @@ public enum CertificateBuilder {
         func percent(_ value: Double) -> String { String(format: "%.2f", value) }
         return .init(ua: percent(metrics.ua), ra: percent(metrics.ra), ta: percent(metrics.ta), mia: percent(metrics.mia),
                      forgetSamples: metrics.forgetSamples, retainSamples: metrics.retainSamples,
-                     testSamples: metrics.testSamples, reports: metrics.reports)
+                     testSamples: metrics.testSamples, reports: metrics.reports, asr: metrics.asr.map(percent),
+                     canarySamples: metrics.canarySamples)
     }
 
     static func seconds(_ value: Double) -> String { String(format: "%.3f", value) }

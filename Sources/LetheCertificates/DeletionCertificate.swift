@@ -71,6 +71,10 @@ public struct DeletionCertificate: Codable, Equatable, Sendable {
         public var forgetSamples: UInt64, retainSamples: UInt64, testSamples: UInt64
         /// How many clients reported.
         public var reports: Int
+        /// Where the deleted samples carried a canary: its attack success rate in percent (two decimals), measured
+        /// by the holder on that many triggered test images of its own.
+        public var asr: String?
+        public var canarySamples: UInt64?
     }
 
     public struct Timings: Codable, Equatable, Sendable {

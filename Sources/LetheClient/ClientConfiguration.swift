@@ -1,3 +1,4 @@
+import LetheData
 import LetheUnlearning
 import LetheWire
 
@@ -43,6 +44,10 @@ public struct ClientConfiguration: Sendable {
     /// against uniform targets' 0.62 / 0.74; at 2 epochs (what `lethe simulate` runs) 0.22 / 0.23 (BENCHMARKS.md,
     /// session 6).
     static var federatedForClasses: WSSCLConfiguration { federated(.forClasses) }
+    /// The backdoor this client stamped on part of its share (`lethe client --canary`), if any: the verification
+    /// phase then also reports its attack success rate on the client's own triggered test images. Only the holder
+    /// knows the trigger, so only it can measure it; the trigger itself never travels.
+    public var canary: Canary?
     /// Bounds every incoming message is validated against.
     public var limits = WireLimits.default
     /// With noise requested, features are clipped to this L2 norm B first, so one sample moves the release by at most

@@ -1,4 +1,5 @@
 import Foundation
+import LetheData
 import LetheNN
 import LetheUnlearning
 import LetheWire
@@ -18,8 +19,11 @@ extension ClientNode {
         let retained = Self.evenlySpaced(state.retainedPositions(count: data.train.count),
                                          limit: configuration.verificationRetainLimit)
         let test = Self.evenlySpaced(Array(0..<data.test.count), limit: configuration.verificationTestLimit)
-        let metrics = try evaluate(model, forget: forget, retained: retained, test: test,
+        var metrics = try evaluate(model, forget: forget, retained: retained, test: test,
                                    excludedClass: job?.forgottenClass)
+        if let canary = configuration.canary {
+            (metrics.asr, metrics.canarySamples) = try canaryASR(model, canary: canary, test: test)
+        }
         var report = Lethe_V1_EvalReport()
         report.requestID = request.requestID
         report.modelVersion = request.modelVersion
@@ -27,8 +31,16 @@ extension ClientNode {
         report.seconds = Date().timeIntervalSince(started)
         log(String(format: "eval %@ version %llu: UA %.2f RA %.2f TA %.2f MIA %.2f (forget %llu, retain %llu, test %llu)",
                    request.requestID, request.modelVersion, metrics.ua, metrics.ra, metrics.ta, metrics.mia,
-                   metrics.forgetSamples, metrics.retainSamples, metrics.testSamples))
+                   metrics.forgetSamples, metrics.retainSamples, metrics.testSamples)
+            + (configuration.canary == nil ? "" : String(format: ", ASR %.2f on %llu triggered test images",
+                                                         metrics.asr, metrics.canarySamples)))
         return [reply(to: message, .evalReport(report))]
+    }
+
+    /// The canary's ASR on the triggered test images among `test` (true class ≠ target), and their count.
+    func canaryASR(_ model: Sequential, canary: Canary, test: [Int]) throws -> (Double, UInt64) {
+        let audit = try CanaryAudit(canary: canary, test: data.test.subset(test))
+        return (audit.attackSuccessRate(model), UInt64(audit.triggered.count))
     }
 
     /// At most `limit` of `positions`, evenly spaced (all of them when `limit` is nil or not smaller).

@@ -95,7 +95,8 @@ struct CertificateVerifyCommand: ParsableCommand {
             "  job \(c.ledger.jobID): \(c.timings.totalSeconds) s",
         ]
         if let v = c.verification {
-            lines.append("  verification (\(v.reports) client(s)): UA \(v.ua) RA \(v.ra) TA \(v.ta) MIA \(v.mia)")
+            lines.append("  verification (\(v.reports) client(s)): UA \(v.ua) RA \(v.ra) TA \(v.ta) MIA \(v.mia)"
+                + (v.asr.map { " ASR \($0) (\(v.canarySamples ?? 0) triggered test images)" } ?? ""))
         }
         return lines
     }

@@ -100,6 +100,7 @@ struct ClientCommand: ParsableCommand {
                 + "\(clientData.test.count) test images; connecting to \(connect)")
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
+        configuration.canary = try parsedCanary()
         workLimits.apply(to: &configuration)
         try method.apply(to: &configuration)
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)

@@ -124,11 +124,13 @@ import Testing
 @Suite struct EvaluationTests {
     let node = makeNode()
 
-    func report(_ state: ClientState, request: String, _ coordinator: inout ScriptedCoordinator) -> Lethe_V1_Metrics? {
+    func report(_ state: ClientState, request: String, _ coordinator: inout ScriptedCoordinator,
+                by client: ClientNode? = nil) -> Lethe_V1_Metrics? {
         var eval = Lethe_V1_EvalRequest()
         eval.requestID = request
         eval.modelVersion = 1
-        guard case .evalReport(let report) = drive(node, &coordinator, [.evalRequest(eval)], from: state).1.first?.body
+        guard case .evalReport(let report) = drive(client ?? node, &coordinator, [.evalRequest(eval)], from: state).1
+            .first?.body
         else { return nil }
         return report.metrics
     }
@@ -152,6 +154,24 @@ import Testing
         #expect(metrics.ua == 100 - Evaluator.evaluate(model, on: node.data.train, positions: task.forget).accuracy)
         #expect(metrics.ra == Evaluator.evaluate(model, on: node.data.train, positions: task.retain).accuracy)
         #expect((0...100).contains(metrics.mia))
+    }
+
+    /// A client that stamped a canary also reports its ASR on its own triggered test images (true class ≠
+    /// target), as the central audit computes it; a client without one reports none.
+    @Test func aCanaryHolderReportsItsASROnItsOwnTriggeredTestImages() throws {
+        var configuration = testConfiguration("client-0")
+        let canary = Canary(target: 1, size: 3)
+        configuration.canary = canary
+        let canaryNode = ClientNode(data: node.data, configuration: configuration)
+        var coordinator = ScriptedCoordinator()
+        let metrics = try #require(report(holder(canaryNode, &coordinator), request: "del-1", &coordinator,
+                                          by: canaryNode))
+        let audit = try CanaryAudit(canary: canary, test: node.data.test)
+        #expect(metrics.canarySamples == UInt64(audit.triggered.count) && metrics.canarySamples > 0)
+        #expect(metrics.asr == audit.attackSuccessRate(directModel()))
+        var plain = ScriptedCoordinator()
+        let without = try #require(report(holder(node, &plain), request: "del-1", &plain))
+        #expect(without.canarySamples == 0 && without.asr == 0)
     }
 
     @Test func classDeletionLeavesTheForgottenClassOutOfTA() throws {

@@ -17,6 +17,10 @@ enum CertificateChecks {
         let ids = runFolder.appendingPathComponent("forget-ids.txt")
         let verify = ["certificate", "verify", certificate.path, "--model", model.path, "--ids", ids.path]
 
+        // The run's canary holder measured its ASR in the verification phase; the certificate carries it.
+        let verification = try #require(signed.certificate.verification)
+        #expect(verification.asr.flatMap(Double.init).map { (0...100).contains($0) } == true, "\(verification)")
+        #expect((verification.canarySamples ?? 0) > 0)
         let accepted = try SimulateTests.lethe(verify)
         #expect(accepted.status == 0 && accepted.output.contains("verified"), "\(accepted.output)")
 

@@ -11,7 +11,7 @@ enum Samples {
         .init(label: 7, count: 1, sum: [-0.5, 0.25], sumSquares: [0.25, 0.0625]),
     ])
     static let metrics = WireMetrics(ua: 7.9, ra: 99.1, ta: 91.8, mia: 12, forgetSamples: 600,
-                                     retainSamples: 5400, testSamples: 2000)
+                                     retainSamples: 5400, testSamples: 2000, asr: 12.5, canarySamples: 450)
 
     /// Every body kind with plausible content.
     static var bodies: [Lethe_V1_Envelope.OneOf_Body] {

@@ -67,10 +67,13 @@ public struct FederatedWSSCL: Equatable, Sendable {
             let total = reports.reduce(0.0) { $0 + Double(weight($1)) }
             return total == 0 ? 0 : reports.reduce(0.0) { $0 + value($1) * Double(weight($1)) } / total
         }
-        return JobMetrics(ua: mean(\.ua, \.forgetSamples), ra: mean(\.ra, \.retainSamples),
-                          ta: mean(\.ta, \.testSamples), mia: mean(\.mia, \.forgetSamples),
-                          forgetSamples: reports.reduce(0) { $0 + $1.forgetSamples },
-                          retainSamples: reports.reduce(0) { $0 + $1.retainSamples },
-                          testSamples: reports.reduce(0) { $0 + $1.testSamples }, reports: reports.count)
+        var metrics = JobMetrics(ua: mean(\.ua, \.forgetSamples), ra: mean(\.ra, \.retainSamples),
+                                 ta: mean(\.ta, \.testSamples), mia: mean(\.mia, \.forgetSamples),
+                                 forgetSamples: reports.reduce(0) { $0 + $1.forgetSamples },
+                                 retainSamples: reports.reduce(0) { $0 + $1.retainSamples },
+                                 testSamples: reports.reduce(0) { $0 + $1.testSamples }, reports: reports.count)
+        let canarySamples = reports.reduce(0) { $0 + $1.canarySamples }
+        if canarySamples > 0 { (metrics.asr, metrics.canarySamples) = (mean(\.asr, \.canarySamples), canarySamples) }
+        return metrics
     }
 }

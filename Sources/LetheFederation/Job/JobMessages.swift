@@ -96,6 +96,10 @@ public struct JobMetrics: Codable, Equatable, Sendable {
     public var retainSamples: UInt64
     public var testSamples: UInt64
     public var reports: Int
+    /// The canary's attack success rate over the clients that hold one (weighted by their triggered test images),
+    /// and how many images that is; nil when no client reported a canary (and in records from before ASR existed).
+    public var asr: Double?
+    public var canarySamples: UInt64?
 
     public init(ua: Double, ra: Double, ta: Double, mia: Double, forgetSamples: UInt64, retainSamples: UInt64,
                 testSamples: UInt64, reports: Int) {

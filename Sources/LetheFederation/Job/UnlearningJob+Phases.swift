@@ -117,7 +117,8 @@ extension UnlearningJob {
         quorum = nil
         return [.publish(version: modelVersion, weights: weights, metrics: metrics), .save(record),
                 .log("job \(record.id): published v\(modelVersion): UA \(format(metrics.ua)) RA \(format(metrics.ra)) "
-                     + "TA \(format(metrics.ta)) MIA \(format(metrics.mia))")]
+                     + "TA \(format(metrics.ta)) MIA \(format(metrics.mia))"
+                     + (metrics.asr.map { " ASR \(format($0)) (\(metrics.canarySamples ?? 0) triggered test images)" } ?? ""))]
     }
 
     func checkpoint() -> JobCheckpoint {

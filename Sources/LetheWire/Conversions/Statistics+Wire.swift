@@ -54,7 +54,8 @@ extension WireMetrics {
     public init(wire: Lethe_V1_Metrics, field: String = "metrics") throws(WireError) {
         try WireMetrics.validate(wire, field: field)
         self.init(ua: wire.ua, ra: wire.ra, ta: wire.ta, mia: wire.mia, forgetSamples: wire.forgetSamples,
-                  retainSamples: wire.retainSamples, testSamples: wire.testSamples)
+                  retainSamples: wire.retainSamples, testSamples: wire.testSamples, asr: wire.asr,
+                  canarySamples: wire.canarySamples)
     }
 
     /// The wire form.
@@ -67,11 +68,13 @@ extension WireMetrics {
         message.forgetSamples = forgetSamples
         message.retainSamples = retainSamples
         message.testSamples = testSamples
+        message.asr = asr
+        message.canarySamples = canarySamples
         return message
     }
 
     static func validate(_ wire: Lethe_V1_Metrics, field: String) throws(WireError) {
-        for (name, value) in [("ua", wire.ua), ("ra", wire.ra), ("ta", wire.ta), ("mia", wire.mia)] {
+        for (name, value) in [("ua", wire.ua), ("ra", wire.ra), ("ta", wire.ta), ("mia", wire.mia), ("asr", wire.asr)] {
             try FieldCheck.value(value, in: 0...100, field: "\(field).\(name)")
         }
     }

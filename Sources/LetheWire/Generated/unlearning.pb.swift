@@ -541,6 +541,13 @@ public nonisolated struct Lethe_V1_Metrics: Sendable {
 
   public var testSamples: UInt64 = 0
 
+  /// Attack success rate (percent) of the client's own canary on its triggered test images (true class != target),
+  /// and how many such images it judged; both 0 at a client that holds no canary. The trigger never travels: only
+  /// the holder, which stamped it on its share, can measure it.
+  public var asr: Double = 0
+
+  public var canarySamples: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1234,7 +1241,7 @@ nonisolated extension Lethe_V1_EvalRequest: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Lethe_V1_Metrics: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Metrics"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ua\0\u{1}ra\0\u{1}ta\0\u{1}mia\0\u{3}forget_samples\0\u{3}retain_samples\0\u{3}test_samples\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ua\0\u{1}ra\0\u{1}ta\0\u{1}mia\0\u{3}forget_samples\0\u{3}retain_samples\0\u{3}test_samples\0\u{1}asr\0\u{3}canary_samples\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1249,6 +1256,8 @@ nonisolated extension Lethe_V1_Metrics: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.forgetSamples) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.retainSamples) }()
       case 7: try { try decoder.decodeSingularUInt64Field(value: &self.testSamples) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.asr) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.canarySamples) }()
       default: break
       }
     }
@@ -1276,6 +1285,12 @@ nonisolated extension Lethe_V1_Metrics: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.testSamples != 0 {
       try visitor.visitSingularUInt64Field(value: self.testSamples, fieldNumber: 7)
     }
+    if self.asr.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.asr, fieldNumber: 8)
+    }
+    if self.canarySamples != 0 {
+      try visitor.visitSingularUInt64Field(value: self.canarySamples, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1287,6 +1302,8 @@ nonisolated extension Lethe_V1_Metrics: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.forgetSamples != rhs.forgetSamples {return false}
     if lhs.retainSamples != rhs.retainSamples {return false}
     if lhs.testSamples != rhs.testSamples {return false}
+    if lhs.asr != rhs.asr {return false}
+    if lhs.canarySamples != rhs.canarySamples {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

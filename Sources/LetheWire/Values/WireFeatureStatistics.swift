@@ -65,9 +65,15 @@ public struct WireMetrics: Equatable, Sendable {
     public var forgetSamples: UInt64
     public var retainSamples: UInt64
     public var testSamples: UInt64
+    /// The client's canary's attack success rate on its triggered test images, and their count (0 without one).
+    public var asr: Double
+    public var canarySamples: UInt64
 
     public init(ua: Double, ra: Double, ta: Double, mia: Double,
-                forgetSamples: UInt64, retainSamples: UInt64, testSamples: UInt64) {
+                forgetSamples: UInt64, retainSamples: UInt64, testSamples: UInt64, asr: Double = 0,
+                canarySamples: UInt64 = 0) {
+        self.asr = asr
+        self.canarySamples = canarySamples
         self.ua = ua
         self.ra = ra
         self.ta = ta

@@ -1626,7 +1626,7 @@ const ProtobufCMessageDescriptor lethe__v1__eval_request__descriptor =
   (ProtobufCMessageInit) lethe__v1__eval_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor lethe__v1__metrics__field_descriptors[7] =
+static const ProtobufCFieldDescriptor lethe__v1__metrics__field_descriptors[9] =
 {
   {
     "ua",
@@ -1712,8 +1712,34 @@ static const ProtobufCFieldDescriptor lethe__v1__metrics__field_descriptors[7] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "asr",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Lethe__V1__Metrics, asr),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "canary_samples",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Lethe__V1__Metrics, canary_samples),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned lethe__v1__metrics__field_indices_by_name[] = {
+  7,   /* field[7] = asr */
+  8,   /* field[8] = canary_samples */
   4,   /* field[4] = forget_samples */
   3,   /* field[3] = mia */
   1,   /* field[1] = ra */
@@ -1725,7 +1751,7 @@ static const unsigned lethe__v1__metrics__field_indices_by_name[] = {
 static const ProtobufCIntRange lethe__v1__metrics__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor lethe__v1__metrics__descriptor =
 {
@@ -1735,7 +1761,7 @@ const ProtobufCMessageDescriptor lethe__v1__metrics__descriptor =
   "Lethe__V1__Metrics",
   "lethe.v1",
   sizeof(Lethe__V1__Metrics),
-  7,
+  9,
   lethe__v1__metrics__field_descriptors,
   lethe__v1__metrics__field_indices_by_name,
   1,  lethe__v1__metrics__number_ranges,

@@ -352,10 +352,17 @@ struct  Lethe__V1__Metrics
   uint64_t forget_samples;
   uint64_t retain_samples;
   uint64_t test_samples;
+  /*
+   * Attack success rate (percent) of the client's own canary on its triggered test images (true class != target),
+   * and how many such images it judged; both 0 at a client that holds no canary. The trigger never travels: only
+   * the holder, which stamped it on its share, can measure it.
+   */
+  double asr;
+  uint64_t canary_samples;
 };
 #define LETHE__V1__METRICS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&lethe__v1__metrics__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Lethe__V1__EvalReport
