@@ -20,6 +20,10 @@ struct ClientCommand: ParsableCommand {
     @Option(help: "Coordinator endpoint, e.g. tcp://127.0.0.1:5555 or ipc:///tmp/lethe.sock.") var connect: String
     @Option(help: "This client's id ([A-Za-z0-9._:-], 1-64 characters), e.g. client-0.") var id: String
     @OptionGroup var data: DataOptions
+    @Option(help: ArgumentHelp("JSON file of this command's options (a kit's lethe.json from lethe provision).",
+                               discussion: "Read before the command line, whose flags override it; relative paths in "
+                                   + "it are taken from the file's folder."))
+    var config: String?
     @Option(help: "Seed of the partition (the same for every client of one federation).") var seed: UInt64 = 1
     @Option(help: "Number of clients the training set is split among.") var clients = 1
     @Option(help: "This client's share, 0..<clients.") var index = 0

@@ -33,6 +33,10 @@ struct CoordinatorCommand: ParsableCommand {
                                    + "its public half is written to OUTPUT/signing-key.pub.pem, beside the models. "
                                    + "Certificates go to OUTPUT/certificates/<request-id>.json."))
     var signingKey: String?
+    @Option(help: ArgumentHelp("JSON file of this command's options (a kit's lethe.json from lethe provision).",
+                               discussion: "Read before the command line, whose flags override it; relative paths in "
+                                   + "it are taken from the file's folder."))
+    var config: String?
     @Option(help: "FedAvg rounds for the original model.") var rounds = 5
     @Option(help: "Local epochs per round.") var localEpochs = 2
     @Option(help: "Seed of the initial model and of the rounds.") var seed: UInt64 = 1
@@ -102,8 +106,10 @@ struct CoordinatorCommand: ParsableCommand {
         settings.signingKey = try SigningKey.loadOrCreate(path: signingKey ?? "\(output)/keys/signing-key.pem")
         var options = SocketOptions()
         options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
-        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: try curve())
-        log("coordinator bound to \(transport.endpoint); model \(model.parameters.count) weights")
+        let curveSettings = try curve()
+        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: curveSettings)
+        log("coordinator bound to \(transport.endpoint); model \(model.parameters.count) weights; "
+            + (curveSettings.map { "CURVE on, \($0.allowedClientKeys.count) allowed key(s)" } ?? "plaintext (no CURVE)"))
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let store: JobStore = ledger == "memory" ? InMemoryJobStore()
             : try Ledger(path: ledger ?? URL(fileURLWithPath: output).appendingPathComponent("ledger.sqlite").path)

@@ -23,6 +23,10 @@ struct ForgetCommand: ParsableCommand {
     var reason = "privacy"
     @Option(help: "Request id (default: a fresh UUID-based id).") var requestID: String?
     @OptionGroup(title: "CURVE (a coordinator started with --curve-secret-key-file)") var curve: CurveClientOptions
+    @Option(help: ArgumentHelp("JSON file of this command's options (a kit's lethe.json from lethe provision).",
+                               discussion: "Read before the command line, whose flags override it; relative paths in "
+                                   + "it are taken from the file's folder."))
+    var config: String?
     @Option(help: "Seconds to wait for the acknowledgement.") var timeout = 10.0
     @Flag(help: "After the acknowledgement, wait for the job to finish and print its status.") var wait = false
     @Option(help: "Seconds to wait for the job with --wait.") var waitTimeout = 3600.0

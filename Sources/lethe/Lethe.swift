@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LetheTensor
 
 /// The `lethe` command: one subcommand per job (STYLE.md: a thin CLI that parses, wires and prints).
@@ -8,8 +9,8 @@ struct Lethe: ParsableCommand {
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
-                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self, CertificateCommand.self,
-                      BenchCommand.self]
+                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self,
+                      CertificateCommand.self, ProvisionCommand.self, BenchCommand.self]
     )
 
     /// OpenBLAS may have fallen back to generic kernels on this CPU (`BLASKernelChoice`); then the process starts
@@ -18,7 +19,12 @@ struct Lethe: ParsableCommand {
     static func main() {
         BLASKernelChoice.relaunchIfNeeded()
         if !CommandLine.arguments.contains("--default-allocator") { MemoryTuning.keepLargeBuffers() }
-        main(nil)
+        do {
+            main(try ConfigFile.expand(Array(CommandLine.arguments.dropFirst())))
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(64)
+        }
     }
 }
 
