@@ -11,6 +11,9 @@ primary="${OPENBLAS_CORETYPE:-$(.build/release/lethe bench kernel)}"
 echo "test: OpenBLAS core $primary"
 OPENBLAS_CORETYPE="$primary" swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 
+# The federation across network namespaces (root and ip netns only; it says why when it skips).
+[ "$#" -gt 0 ] || bash Deploy/multihost-test.sh
+
 second="${LETHE_SECOND_CORETYPE:-$(bash Deploy/second-kernel.sh "$primary")}"
 if [ "$second" = none ] || [ "$#" -gt 0 ]; then
   echo "test: no second-kernel pass (${second:-none} / arguments given)"

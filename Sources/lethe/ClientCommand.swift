@@ -100,8 +100,9 @@ struct ClientCommand: ParsableCommand {
         let logLine: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\(prefix) \($0)\n".utf8)) }
         let clientData = try poisoned(try spec.fashionMNIST(directory: data.directory))
         if let canary = try parsedCanary() { logLine("canary \(canary) stamped on the samples in \(canaryIds ?? "")") }
+        let firstIDs = clientData.train.ids.prefix(4).map(String.init).joined(separator: " ")
         logLine("share \(index) of \(clients) (\(spec.kind), seed \(seed)): \(clientData.train.count) training and "
-                + "\(clientData.test.count) test images; connecting to \(connect)")
+                + "\(clientData.test.count) test images (first ids \(firstIDs)); connecting to \(connect)")
         var configuration = ClientConfiguration(clientID: id)
         configuration.limits.maxMessageBytes = maxMessageBytes
         configuration.canary = try parsedCanary()

@@ -83,6 +83,8 @@ func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, curve
     let accepted = ack.state == .recorded || ack.state == .done
     let text = accepted ? "\(ack.state == .done ? "DONE" : "RECORDED")" : "REJECTED: \(ack.reason)"
     guard accepted, let waitTimeout else { return (accepted, text, nil) }
+    // A request the ledger already holds as done (a retry after a lost ack) has no job left to report on.
+    if ack.state == .done { return (true, text, "DONE: finished before this submission") }
     let deadline = Date().addingTimeInterval(waitTimeout)
     while Date() < deadline {
         guard let message = try transport.receive(timeout: .milliseconds(500)),

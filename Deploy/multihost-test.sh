@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The federation across real network stacks: a coordinator and 3 clients, each in its own network namespace with
+# its own address on a bridge (not loopback), run from kits made by `lethe provision` with CURVE on. Checks:
+#   1. a deletion job end to end (its certificate verified against the model and the ids);
+#   2. the same under `tc netem` 50 ms delay and 1 % loss, where the kernel has netem (else skipped, said why);
+#   3. a client's link cut mid-job for longer than the heartbeat timeout, then restored: the job still finishes and
+#      the client joins again by itself;
+#   4. a host with a key not on the allow-list gets no deletion through.
+# Needs root and `ip netns` (iproute2); otherwise it prints why and exits 0. Run by Deploy/test.sh.
+#   Deploy/multihost-test.sh [LETHE_BINARY]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+lethe="${1:-$root/.build/release/lethe}"
+say() { echo "multihost: $*"; }
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! ip netns add "lethe-probe-$$" 2>/dev/null; then
+  say "skipped: needs root and ip netns (iproute2)"; exit 0
+fi
+ip netns del "lethe-probe-$$"
+[ -x "$lethe" ] || { say "no lethe binary at $lethe"; exit 1; }
+
+tag=$(( $$ % 250 ))  # one address octet, and short interface names
+work="$(mktemp -d)"
+bridge="lbr$tag"
+hosts=(coord c0 c1 c2 stranger)
+declare -A address=([coord]=10.77.$tag.1 [c0]=10.77.$tag.10 [c1]=10.77.$tag.11 [c2]=10.77.$tag.12 [stranger]=10.77.$tag.99)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for h in "${hosts[@]}"; do ip netns del "lethe-$h-$tag" 2>/dev/null || true; done
+  ip link del "$bridge" 2>/dev/null || true
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { say "FAILED: $*"; for f in "$work"/*.log; do echo "--- $f"; tail -20 "$f"; done; exit 1; }
+
+# The network: one namespace per host, a veth pair each, the host ends on a bridge.
+ip link add "$bridge" type bridge && ip link set "$bridge" up
+for h in "${hosts[@]}"; do
+  ns="lethe-$h-$tag"
+  ip netns add "$ns"
+  ip link add "v$h$tag" type veth peer name eth0 netns "$ns"
+  ip link set "v$h$tag" master "$bridge" up
+  ip netns exec "$ns" ip addr add "${address[$h]}/24" dev eth0
+  ip netns exec "$ns" ip link set eth0 up
+  ip netns exec "$ns" ip link set lo up
+done
+on() { local h="$1"; shift; ip netns exec "lethe-$h-$tag" "$@"; }
+say "network: ${#hosts[@]} namespaces on bridge $bridge (${address[coord]} coordinator)"
+
+wait_for() {  # wait_for SECONDS FILE PATTERN
+  local deadline=$(( SECONDS + $1 ))
+  until grep -q "$3" "$2" 2>/dev/null; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.2; done
+}
+# Kits: CURVE on; the operator submits from client-0's host.
+cat > "$work/project.json" <<EOF
+{"coordinator": {"bind": "tcp://${address[coord]}:5555",
+                 "options": {"rounds": 1, "local-epochs": 1, "stop-after-jobs": 3, "output": "state"}},
+ "clients": [{"id": "client-0", "options": {"index": 0}}, {"id": "client-1", "options": {"index": 1}},
+             {"id": "client-2", "options": {"index": 2}}],
+ "clientOptions": {"clients": 3, "limit": 150, "test-limit": 100}}
+EOF
+"$lethe" provision "$work/project.json" --output "$work/kits" > "$work/provision.log"
+"$lethe" provision "$work/project.json" --output "$work/stranger-kits" > /dev/null  # the same ids, other keys
+kits="$work/kits"
+on coord "$lethe" coordinator --config "$kits/coordinator/lethe.json" > "$work/coordinator.log" 2>&1 & pids+=($!)
+for i in 0 1 2; do
+  on "c$i" "$lethe" client --config "$kits/client-$i/lethe.json" > "$work/client-$i.log" 2>&1 & pids+=($!)
+done
+wait_for 30 "$work/coordinator.log" "CURVE on" || fail "the coordinator does not say CURVE is on"
+
+forget() {  # forget HOST REQUEST CLIENT IDSFILE [more flags]
+  local h="$1" request="$2" client="$3" ids="$4"; shift 4
+  on "$h" "$lethe" forget --config "$kits/operator/lethe.json" --client "$client" --ids "$ids" \
+    --request-id "$request" "$@"
+}
+wait_for 120 "$work/coordinator.log" "training original: published" || fail "the original was not trained"
+say "original trained over CURVE across namespaces"
+# A client's log names the ids of its share's first samples ("… (first ids A B C D)").
+ids_file() { tr ' ' '\n' <<<"$2" > "$work/$1.ids"; echo "$work/$1.ids"; }
+first_ids() { grep -o 'first ids [0-9 ]*' "$work/client-$1.log" | head -1 | cut -d' ' -f3- | sed 's/ *$//'; }
+
+# 1. A deletion job end to end.
+job1=$(ids_file job1 "$(first_ids 0 | cut -d' ' -f1-2)")
+forget c0 mh-1 client-0 "$job1" --timeout 30 --wait --wait-timeout 120 > "$work/forget-1.log" 2>&1 \
+  || fail "job 1 did not finish"
+"$lethe" certificate verify "$kits/coordinator/state/certificates/mh-1.json" --ids "$job1" > "$work/verify-1.log" \
+  || fail "job 1's certificate did not verify"
+say "1. deletion job finished; certificate verified"
+
+# 2. Delay and loss, where the kernel has netem.
+if on c1 tc qdisc add dev eth0 root netem delay 50ms loss 1% 2>/dev/null; then
+  for h in coord c0 c2; do on "$h" tc qdisc add dev eth0 root netem delay 50ms loss 1%; done
+  job2=$(ids_file job2 "$(first_ids 1 | cut -d' ' -f1-2)")
+  forget c0 mh-2 client-1 "$job2" --timeout 60 --wait --wait-timeout 300 > "$work/forget-2.log" 2>&1 \
+    || fail "job 2 did not finish under 50 ms delay and 1 % loss"
+  for h in coord c0 c1 c2; do on "$h" tc qdisc del dev eth0 root; done
+  say "2. deletion job finished under netem 50 ms delay, 1 % loss"
+else
+  say "2. skipped: this kernel has no netem qdisc (tc: unknown qdisc kind); delay and loss were not tested"
+  job2=$(ids_file job2 "$(first_ids 1 | cut -d' ' -f1-2)")
+  forget c0 mh-2 client-1 "$job2" --timeout 30 --wait --wait-timeout 120 > "$work/forget-2.log" 2>&1 \
+    || fail "job 2 did not finish"
+fi
+
+# 3. Client-2's link cut for 8 s (past the 5 s heartbeat timeout) just as a job starts, then restored: the job
+#    starts with client-2 among its participants, waits on it, drops it when it is declared dead, and finishes.
+job3=$(ids_file job3 "$(first_ids 0 | cut -d' ' -f3-4)")
+welcomed_before=$(grep -c welcomed "$work/client-2.log" || true)
+ip link set "vc2$tag" down
+forget c0 mh-3 client-0 "$job3" --timeout 30 > "$work/forget-3.log" 2>&1 || fail "job 3 was not acknowledged"
+sleep 8
+ip link set "vc2$tag" up
+forget c0 mh-3 client-0 "$job3" --timeout 30 --wait --wait-timeout 180 > "$work/forget-3b.log" 2>&1 \
+  || fail "job 3 did not finish after client-2's link was cut and restored"
+grep -q "client-2" "$work/coordinator.log" || true
+deadline=$(( SECONDS + 30 ))
+until [ "$(grep -c welcomed "$work/client-2.log" || true)" -gt "$welcomed_before" ]; do
+  [ $SECONDS -lt $deadline ] || fail "client-2 did not join again after its link came back"; sleep 0.2
+done
+say "3. link cut 8 s mid-job and restored: the job finished and client-2 joined again by itself"
+
+# 4. A stranger's key gets nothing through.
+if on stranger "$lethe" forget --config "$kits/operator/lethe.json" \
+     --public-key-file "$work/stranger-kits/operator/curve.public" \
+     --secret-key-file "$work/stranger-kits/operator/curve.secret" \
+     --client client-0 --ids "$job1" --request-id mh-x --timeout 3 > "$work/forget-x.log" 2>&1; then
+  fail "a key not on the allow-list had its deletion acknowledged"
+fi
+"$lethe" status --ledger "$kits/coordinator/state/ledger.sqlite" > "$work/status.log"
+grep -q mh-x "$work/status.log" && fail "the stranger's request is in the ledger"
+say "4. a key not on the allow-list got nothing through"
+say "passed"
