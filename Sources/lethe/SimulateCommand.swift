@@ -359,7 +359,7 @@ struct SimulateCommand: ParsableCommand {
         var forgetDescription = plan.description(count: plan.forget.count)
         forgetDescription.canary = canary?.description
         forgetDescription.reason = reason.rawValue
-        let document = ResultsDocument(forget: forgetDescription, clients: clients,
+        let document = ResultsDocument(command: .simulate, forget: forgetDescription, clients: clients,
                                        seeds: [seed], results: rows)
         let census = try? JSONDecoder().decode(
             WireCensus.self, from: Data(contentsOf: coordinatorFolder.appendingPathComponent("wire-census.json")))

@@ -152,11 +152,7 @@ struct UnlearnCommand: ParsableCommand {
         for row in document.results where row.configuration != nil && row.method != "original" {
             print("  \(row.method): \(row.configuration!)")
         }
-        if let json {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: json).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            try document.jsonData().write(to: URL(fileURLWithPath: json), options: .atomic)
-        }
+        if let json { try writeJSON(document, to: json) }
     }
 
     func printSweep(_ points: [SweepPoint], chosen: Int?) {

@@ -57,6 +57,7 @@ import Testing
         #expect(holderLog.contains("(poisoned reading)"), "\(holderLog)")
         #expect(output.contains("Avg. Gap") && output.contains("wss-cl"), "no results table in:\n\(output)")
 
+        try ResultsSchemaTests.expectValid([json])
         let data = try Data(contentsOf: json)
         let document = try JSONDecoder().decode(ResultsDocument.self, from: data)
         #expect(document.clients == 2)
