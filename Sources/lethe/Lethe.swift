@@ -8,7 +8,8 @@ struct Lethe: ParsableCommand {
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
-                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self, BenchCommand.self]
+                      ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self, ReportCommand.self,
+                      BenchCommand.self]
     )
 
     /// OpenBLAS may have fallen back to generic kernels on this CPU (`BLASKernelChoice`); then the process starts

@@ -81,6 +81,8 @@ struct SimulateCommand: ParsableCommand {
     var runDir: String?
     @Option(help: "Write the results (a ResultsDocument plus per-phase bytes and times) as JSON to this path.")
     var json: String?
+    @Option(help: "Also write the results as an HTML report with SVG plots to this path (as `lethe report` draws it).")
+    var report: String?
     @Option(help: ArgumentHelp("Folder that keeps the federated original and Retrain between runs (default: none).",
                                discussion: "Both are deterministic given the seed and the configuration. A miss runs "
                                    + "as without the flag, then stores both models with their training seconds, under "
@@ -382,7 +384,7 @@ struct SimulateCommand: ParsableCommand {
                      + "(MiB): simulate %.0f; %@", wall, cores, clients + 1, threadsPerNode,
                      ProcessMemory.peakResidentMiB(), peakText))
         print("run folder: \(folder.path)")
-        if let json {
+        if json != nil || self.report != nil {
             let output = SimulationDocument(results: document, simulation: .init(
                 wallSeconds: wall, cores: cores, threadsPerNode: threadsPerNode, transport: transport,
                 scenario: self.scenario, trainPerClient: shares.map(\.count), testImages: testPositions.count,
@@ -390,7 +392,10 @@ struct SimulateCommand: ParsableCommand {
                 contrastiveEpochs: stage2, jobToRetrainTime: job.seconds / max(retrain.seconds, 1e-9),
                 activities: activities, wireCensus: census, peakResidentMiB: peaks, runFolder: folder.path,
                 cache: cache.map { cacheDetails($0, original: runs[0], retrain: retrain) }))
-            try writeJSON(output, to: json)
+            if let json { try writeJSON(output, to: json) }
+            if let path = self.report {
+                try ReportCommand.writeForRun(json: try prettyJSON(output), source: json, to: path)
+            }
         }
     }
 

@@ -51,6 +51,8 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Epochs of the original model and of Retrain.") var epochs = 10
     @Option(help: "Cache folder for original and Retrain checkpoints.") var cacheDir = UnlearnCommand.defaultCache
     @Option(help: "Write the results as JSON to this path.") var json: String?
+    @Option(help: "Also write the results as an HTML report with SVG plots to this path (as `lethe report` draws it).")
+    var report: String?
     @Option(help: "BLAS threads (default: all cores).") var threads: Int?
 
     static var defaultCache: String {
@@ -153,6 +155,7 @@ struct UnlearnCommand: ParsableCommand {
             print("  \(row.method): \(row.configuration!)")
         }
         if let json { try writeJSON(document, to: json) }
+        if let report { try ReportCommand.writeForRun(json: try prettyJSON(document), source: json, to: report) }
     }
 
     func printSweep(_ points: [SweepPoint], chosen: Int?) {

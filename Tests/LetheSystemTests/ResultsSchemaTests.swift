@@ -50,8 +50,11 @@ import Testing
         try lethe(["evaluate", "--model", file("model.safetensors").path, "--test-subset", "100",
                    "--forget", "random:0.001", "--canary", "target:0", "--json", file("evaluate-forget.json").path])
         try lethe(["unlearn", "--train-subset", "300", "--test-subset", "100", "--epochs", "1", "--method", "ft",
-                   "--seeds", "1,2", "--cache-dir", file("cache").path, "--json", file("unlearn.json").path])
+                   "--seeds", "1,2", "--cache-dir", file("cache").path, "--json", file("unlearn.json").path,
+                   "--report", file("unlearn.html").path])
         try Self.expectValid(["train.json", "evaluate.json", "evaluate-forget.json", "unlearn.json"].map(file))
+        let page = try String(contentsOf: file("unlearn.html"), encoding: .utf8)
+        #expect(page.contains("id=\"chart-ua\"") && page.contains("class=\"whisker\""), "two seeds draw whiskers")
     }
 
     @Test func aFileOfAnotherVersionOrWithAnUnknownKeyFailsTheSchema() throws {
