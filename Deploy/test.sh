@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Deploy/setup.sh
+bash Deploy/setup-test.sh
 swift build -c release -Xswiftc -enable-testing --build-tests
 # The test runner loads OpenBLAS before it could pick kernels; give it the ones every lethe process uses here.
 primary="${OPENBLAS_CORETYPE:-$(.build/release/lethe bench kernel)}"

@@ -16,6 +16,10 @@ public struct ActivityReport: Codable, Equatable, Sendable {
     /// Bytes per phase ("<phase>.sent" / "<phase>.received"; training rounds as "round-N.sent" …).
     public var phaseBytes: [String: UInt64]
     public var phaseSeconds: [String: Double]
+    /// Per FedAvg round of a training run, in order: the mean of the clients' reported training losses (each the
+    /// cross-entropy of its last local epoch), weighted by sample count. Clients report no accuracy per round, so
+    /// this is the per-round figure there is; nil (absent from the JSON) where no round ran here.
+    public var roundLoss: [Double]?
     public var requestID: String?
     public var failure: String?
     /// Messages by direction and body kind since the previous report (the first report includes registration).

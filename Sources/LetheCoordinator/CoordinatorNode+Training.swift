@@ -145,6 +145,7 @@ extension CoordinatorNode {
             modelVersion += 1
             run.completed += 1
             run.failuresInARow = 0
+            run.report.roundLoss = (run.report.roundLoss ?? []) + [loss]
             training = run
             if let line = repeats.resolve() { log(line) }
             log(String(format: "training %@: round %d/%d done, %d update(s), mean local loss %.4f → model v%llu",

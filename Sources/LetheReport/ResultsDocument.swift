@@ -1,8 +1,13 @@
 import Foundation
 
 /// The JSON every result-producing command writes (ARCHITECTURE.md "Command-line contract"), so scripts,
-/// benchmarks and plots read one schema. Percentages are 0–100.
+/// benchmarks and plots read one schema (`docs/results.schema.json`, version `ResultsSchema.version`).
+/// Percentages are 0–100.
 public struct ResultsDocument: Codable, Equatable, Sendable {
+    /// `ResultsSchema.version`: readers check it before anything else.
+    public var schema: String
+    /// The command that wrote the file: `unlearn` or `simulate` (a `ResultsSchema.Command`).
+    public var command: String
     public var dataset: String
     public var model: String
     public var forget: ForgetDescription
@@ -12,8 +17,11 @@ public struct ResultsDocument: Codable, Equatable, Sendable {
     public var seeds: [UInt64]
     public var results: [ResultRow]
 
-    public init(dataset: String = "fashion-mnist", model: String = "cnn-small", forget: ForgetDescription,
-                clients: Int = 1, seeds: [UInt64], results: [ResultRow]) {
+    public init(command: ResultsSchema.Command = .unlearn, dataset: String = "fashion-mnist",
+                model: String = "cnn-small", forget: ForgetDescription, clients: Int = 1, seeds: [UInt64],
+                results: [ResultRow]) {
+        self.schema = ResultsSchema.version
+        self.command = command.rawValue
         self.dataset = dataset
         self.model = model
         self.forget = forget
@@ -26,7 +34,7 @@ public struct ResultsDocument: Codable, Equatable, Sendable {
     /// Pretty, key-sorted JSON.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 }

@@ -68,9 +68,8 @@ struct EvaluateCommand: ParsableCommand {
             try unlearningMetrics(network, test: test.subset(positions), spec: $0, canary: canary)
         }
         if let json {
-            let perClass = evaluation.perClassAccuracy.map { $0 ?? .nan }
             try writeJSON(EvaluateResult(model: model, testImages: positions.count, testAccuracy: evaluation.accuracy,
-                                         perClassAccuracy: perClass, asr: asr, unlearning: unlearning,
+                                         perClassAccuracy: evaluation.perClassAccuracy, asr: asr, unlearning: unlearning,
                                          seconds: Date().timeIntervalSince(started)), to: json)
         }
     }
@@ -101,12 +100,15 @@ struct EvaluateCommand: ParsableCommand {
     }
 }
 
-/// The JSON of `lethe evaluate`.
+/// The JSON of `lethe evaluate` (schema `ResultsSchema.version`, docs/results.schema.json).
 struct EvaluateResult: Codable {
+    var schema = ResultsSchema.version
+    var command = ResultsSchema.Command.evaluate.rawValue
     var model: String
     var testImages: Int
     var testAccuracy: Double
-    var perClassAccuracy: [Double]
+    /// Per class; null for a class with no evaluated test image (JSON has no NaN).
+    var perClassAccuracy: [Double?]
     /// Attack success rate of `--canary`, in percent.
     var asr: Double?
     /// UA, RA, TA, MIA and the attack's accuracy, with `--forget`.
@@ -114,7 +116,7 @@ struct EvaluateResult: Codable {
     var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case model, seconds, unlearning, asr
+        case schema, command, model, seconds, unlearning, asr
         case testImages = "test_images", testAccuracy = "test_accuracy", perClassAccuracy = "per_class_accuracy"
     }
 }

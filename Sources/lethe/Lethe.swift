@@ -10,7 +10,7 @@ struct Lethe: ParsableCommand {
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
                       ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self,
-                      CertificateCommand.self, ProvisionCommand.self, BenchCommand.self]
+                      ReportCommand.self, CertificateCommand.self, ProvisionCommand.self, BenchCommand.self]
     )
 
     /// OpenBLAS may have fallen back to generic kernels on this CPU (`BLASKernelChoice`); then the process starts

@@ -81,6 +81,8 @@ struct SimulateCommand: ParsableCommand {
     var runDir: String?
     @Option(help: "Write the results (a ResultsDocument plus per-phase bytes and times) as JSON to this path.")
     var json: String?
+    @Option(help: "Also write the results as an HTML report with SVG plots to this path (as `lethe report` draws it).")
+    var report: String?
     @Option(help: ArgumentHelp("Folder that keeps the federated original and Retrain between runs (default: none).",
                                discussion: "Both are deterministic given the seed and the configuration. A miss runs "
                                    + "as without the flag, then stores both models with their training seconds, under "
@@ -359,7 +361,7 @@ struct SimulateCommand: ParsableCommand {
         var forgetDescription = plan.description(count: plan.forget.count)
         forgetDescription.canary = canary?.description
         forgetDescription.reason = reason.rawValue
-        let document = ResultsDocument(forget: forgetDescription, clients: clients,
+        let document = ResultsDocument(command: .simulate, forget: forgetDescription, clients: clients,
                                        seeds: [seed], results: rows)
         let census = try? JSONDecoder().decode(
             WireCensus.self, from: Data(contentsOf: coordinatorFolder.appendingPathComponent("wire-census.json")))
@@ -386,7 +388,7 @@ struct SimulateCommand: ParsableCommand {
         print(certificate.lines.map { $0 == "verified" ? "certificate verified: lethe certificate verify \(certificate.path)" : $0 }
             .joined(separator: "\n"))
         print("run folder: \(folder.path)")
-        if let json {
+        if json != nil || self.report != nil {
             let output = SimulationDocument(results: document, simulation: .init(
                 wallSeconds: wall, cores: cores, threadsPerNode: threadsPerNode, transport: transport,
                 scenario: self.scenario, trainPerClient: shares.map(\.count), testImages: testPositions.count,
@@ -395,7 +397,10 @@ struct SimulateCommand: ParsableCommand {
                 activities: activities, wireCensus: census, peakResidentMiB: peaks, runFolder: folder.path,
                 certificate: certificate.path,
                 cache: cache.map { cacheDetails($0, original: runs[0], retrain: retrain) }))
-            try writeJSON(output, to: json)
+            if let json { try writeJSON(output, to: json) }
+            if let path = self.report {
+                try ReportCommand.writeForRun(json: try prettyJSON(output), source: json, to: path)
+            }
         }
     }
 

@@ -24,9 +24,14 @@ enum ProcessMemory {
 
 /// Writes an Encodable value (or a dictionary) as pretty, key-sorted JSON, creating parent folders.
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let url = URL(fileURLWithPath: path)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try encoder.encode(value).write(to: url, options: .atomic)
+    try prettyJSON(value).write(to: url, options: .atomic)
+}
+
+/// A value as pretty, key-sorted JSON: what `writeJSON` writes and `--report` reads back.
+func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LetheData
 import LetheNN
+import LetheReport
 import LetheTensor
 import LetheUnlearning
 
@@ -83,8 +84,10 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// The JSON of `lethe train`.
+/// The JSON of `lethe train` (schema `ResultsSchema.version`, docs/results.schema.json).
 struct TrainResult: Codable {
+    var schema = ResultsSchema.version
+    var command = ResultsSchema.Command.train.rawValue
     var model: String
     var seed: UInt64
     var trainImages: Int
@@ -97,7 +100,7 @@ struct TrainResult: Codable {
     var peakResidentMiB: Double
 
     enum CodingKeys: String, CodingKey {
-        case model, seed, epochs, seconds
+        case schema, command, model, seed, epochs, seconds
         case trainImages = "train_images", testImages = "test_images", testAccuracy = "test_accuracy"
         case trainSeconds = "train_seconds", trainSamplesPerSecond = "train_samples_per_s"
         case peakResidentMiB = "peak_rss_mib"

@@ -51,6 +51,8 @@ struct UnlearnCommand: ParsableCommand {
     @Option(help: "Epochs of the original model and of Retrain.") var epochs = 10
     @Option(help: "Cache folder for original and Retrain checkpoints.") var cacheDir = UnlearnCommand.defaultCache
     @Option(help: "Write the results as JSON to this path.") var json: String?
+    @Option(help: "Also write the results as an HTML report with SVG plots to this path (as `lethe report` draws it).")
+    var report: String?
     @Option(help: "BLAS threads (default: all cores).") var threads: Int?
 
     static var defaultCache: String {
@@ -152,11 +154,8 @@ struct UnlearnCommand: ParsableCommand {
         for row in document.results where row.configuration != nil && row.method != "original" {
             print("  \(row.method): \(row.configuration!)")
         }
-        if let json {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: json).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            try document.jsonData().write(to: URL(fileURLWithPath: json), options: .atomic)
-        }
+        if let json { try writeJSON(document, to: json) }
+        if let report { try ReportCommand.writeForRun(json: try prettyJSON(document), source: json, to: report) }
     }
 
     func printSweep(_ points: [SweepPoint], chosen: Int?) {

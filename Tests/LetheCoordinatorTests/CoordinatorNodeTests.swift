@@ -125,6 +125,12 @@ final class LogLines: @unchecked Sendable {
         let status = requester.received.compactMap { if case .jobStatus(let s)? = $0.body { s } else { nil } }
         #expect(status.last?.state == .done)
         #expect(h.node.reports.map(\.name) == ["original", "wss-cl", "retrain"])
+        // Each FedAvg round's sample-weighted mean of the losses the clients reported (the fakes all say 0.5).
+        for (run, rounds) in [(h.node.reports[0], 2), (h.node.reports[2], 1)] {  // original 2 rounds, retrain 1
+            let losses = try #require(run.roundLoss, "\(run.name) recorded no round loss")
+            #expect(losses.count == rounds && losses.allSatisfy { abs($0 - 0.5) < 1e-12 }, "\(run.name): \(losses)")
+        }
+        #expect(h.node.reports[1].roundLoss == nil, "the unlearning job runs no FedAvg round")
     }
 
     /// A poisoned request is recorded with its reason, reaches the holders with it and runs the poisoned stage 1;

@@ -46,7 +46,7 @@ import Testing
         let (status, output) = try Self.lethe([
             "simulate", "--clients", "2", "--train-per-client", "300", "--test-subset", "200", "--rounds", "1",
             "--local-epochs", "1", "--ft-rounds", "1", "--run-dir", folder.appendingPathComponent("run").path,
-            "--canary", "target:0", "--json", json.path])
+            "--canary", "target:0", "--json", json.path, "--report", folder.appendingPathComponent("report.html").path])
         try #require(status == 0, "lethe simulate failed:\n\(output)")
         // The canary is stamped by its holder, on its own share; the other client holds clean data.
         let holderLog = try String(contentsOf: folder.appendingPathComponent("run/client-0.log"), encoding: .utf8)
@@ -57,6 +57,11 @@ import Testing
         #expect(holderLog.contains("(poisoned reading)"), "\(holderLog)")
         #expect(output.contains("Avg. Gap") && output.contains("wss-cl"), "no results table in:\n\(output)")
 
+        try ResultsSchemaTests.expectValid([json])
+        let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        for plot in ["chart-ua", "chart-asr", "chart-phase-seconds", "chart-phase-bytes", "chart-rounds"] {
+            #expect(page.contains("id=\"\(plot)\""), "--report drew no \(plot)")
+        }
         let data = try Data(contentsOf: json)
         let document = try JSONDecoder().decode(ResultsDocument.self, from: data)
         #expect(document.clients == 2)
