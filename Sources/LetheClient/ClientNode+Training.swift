@@ -39,6 +39,7 @@ extension ClientNode {
             if let chunk = piece.chunk { update.chunk = chunk }
             update.sampleCount = UInt64(retained.count)
             update.trainLoss = loss
+            update.trainAccuracy = epochs.last?.accuracy ?? 0
             return reply(to: message, .trainUpdate(update))
         }
     }

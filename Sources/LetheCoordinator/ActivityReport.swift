@@ -17,9 +17,11 @@ public struct ActivityReport: Codable, Equatable, Sendable {
     public var phaseBytes: [String: UInt64]
     public var phaseSeconds: [String: Double]
     /// Per FedAvg round of a training run, in order: the mean of the clients' reported training losses (each the
-    /// cross-entropy of its last local epoch), weighted by sample count. Clients report no accuracy per round, so
-    /// this is the per-round figure there is; nil (absent from the JSON) where no round ran here.
+    /// cross-entropy of its last local epoch), weighted by sample count; nil (absent from the JSON) where no round
+    /// ran here.
     public var roundLoss: [Double]?
+    /// The same weighted mean of the clients' training accuracy (percent) over their last local epoch, per round.
+    public var roundAccuracy: [Double]?
     public var requestID: String?
     public var failure: String?
     /// Messages by direction and body kind since the previous report (the first report includes registration).

@@ -162,7 +162,8 @@ extension CoordinatorNode {
             return
         }
         let result = TrainResult(baseModelVersion: update.baseModelVersion, weights: parameters.storage,
-                                 sampleCount: Int(update.sampleCount), trainLoss: update.trainLoss)
+                                 sampleCount: Int(update.sampleCount), trainLoss: update.trainLoss,
+                                 trainAccuracy: update.trainAccuracy)
         try trainingEvent(.update(from: sender, round: envelope.round, result))
     }
 

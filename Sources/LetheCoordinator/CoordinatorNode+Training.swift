@@ -140,12 +140,13 @@ extension CoordinatorNode {
             var error = Lethe_V1_Error()
             (error.code, error.message) = (refusal.errorCode, reason)
             if let peer = clients.peer(of: client) { sendError(error, to: peer) }
-        case .aggregated(let newWeights, let loss, let contributors):
+        case .aggregated(let newWeights, let loss, let accuracy, let contributors):
             weights = newWeights
             modelVersion += 1
             run.completed += 1
             run.failuresInARow = 0
             run.report.roundLoss = (run.report.roundLoss ?? []) + [loss]
+            run.report.roundAccuracy = (run.report.roundAccuracy ?? []) + [accuracy]
             training = run
             if let line = repeats.resolve() { log(line) }
             log(String(format: "training %@: round %d/%d done, %d update(s), mean local loss %.4f → model v%llu",

@@ -44,10 +44,13 @@ public struct SimulationFigures: Codable, Equatable, Sendable {
         /// Per FedAvg round: the clients' mean local training loss, weighted by sample count (absent for an
         /// activity that ran no rounds here, such as a cached model).
         public var roundLoss: [Double]?
+        /// Per FedAvg round: the clients' mean training accuracy over their last local epoch, in percent.
+        public var roundAccuracy: [Double]?
 
         public init(name: String, kind: String, seconds: Double, bytesSent: UInt64 = 0, bytesReceived: UInt64 = 0,
                     phaseBytes: [String: UInt64] = [:], phaseSeconds: [String: Double] = [:],
-                    roundLoss: [Double]? = nil) {
+                    roundLoss: [Double]? = nil, roundAccuracy: [Double]? = nil) {
+            self.roundAccuracy = roundAccuracy
             self.name = name; self.kind = kind; self.seconds = seconds
             self.bytesSent = bytesSent; self.bytesReceived = bytesReceived
             self.phaseBytes = phaseBytes; self.phaseSeconds = phaseSeconds; self.roundLoss = roundLoss

@@ -129,6 +129,7 @@ final class LogLines: @unchecked Sendable {
         for (run, rounds) in [(h.node.reports[0], 2), (h.node.reports[2], 1)] {  // original 2 rounds, retrain 1
             let losses = try #require(run.roundLoss, "\(run.name) recorded no round loss")
             #expect(losses.count == rounds && losses.allSatisfy { abs($0 - 0.5) < 1e-12 }, "\(run.name): \(losses)")
+            #expect(run.roundAccuracy?.count == rounds && run.roundAccuracy?.allSatisfy { abs($0 - 80) < 1e-12 } == true)
         }
         #expect(h.node.reports[1].roundLoss == nil, "the unlearning job runs no FedAvg round")
     }

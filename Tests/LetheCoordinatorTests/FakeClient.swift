@@ -74,6 +74,7 @@ final class FakeClient {
         case .trainRequest(let request):
             var update = Lethe_V1_TrainUpdate()
             (update.baseModelVersion, update.sampleCount, update.trainLoss) = (request.modelVersion, sampleCount, 0.5)
+            update.trainAccuracy = 80
             update.parameters = Tensor(shape: [8], storage: [Float](repeating: Float(labels.count), count: 8)).wire
             return .trainUpdate(update)
         case .deletionRequest(let request):

@@ -269,7 +269,7 @@ struct JobScript {
                                                                    trainLoss: 1))) == .waiting)
         let outcome = r.handle(.update(from: "b", round: 3, TrainResult(baseModelVersion: 5, weights: [4, 0],
                                                                         sampleCount: 3, trainLoss: 2)))
-        #expect(outcome == .aggregated(weights: [3, 1], meanLoss: 1.75, contributors: ["a", "b"]))
+        #expect(outcome == .aggregated(weights: [3, 1], meanLoss: 1.75, meanAccuracy: 0, contributors: ["a", "b"]))
     }
 
     @Test func replaysStaleRoundsAndStrangersAreRefused() {
@@ -287,7 +287,7 @@ struct JobScript {
         var r = round()
         let update = TrainResult(baseModelVersion: 5, weights: [1, 1], sampleCount: 1, trainLoss: 0)
         _ = r.handle(.update(from: "a", round: 3, update))
-        #expect(r.handle(.clientDied("b")) == .aggregated(weights: [1, 1], meanLoss: 0, contributors: ["a"]))
+        #expect(r.handle(.clientDied("b")) == .aggregated(weights: [1, 1], meanLoss: 0, meanAccuracy: 0, contributors: ["a"]))
         var empty = round()
         guard case .failed = empty.handle(.tick(now: 11)) else { Issue.record("round without updates succeeded"); return }
     }
@@ -298,6 +298,6 @@ struct JobScript {
         let update = TrainResult(baseModelVersion: 5, weights: [1, 1], sampleCount: 1, trainLoss: 0)
         _ = r.handle(.update(from: "a", round: 3, update))
         #expect(r.handle(.clientFailed("b", round: 2)) == .waiting, "an error about another round changes nothing")
-        #expect(r.handle(.clientFailed("b", round: 3)) == .aggregated(weights: [1, 1], meanLoss: 0, contributors: ["a"]))
+        #expect(r.handle(.clientFailed("b", round: 3)) == .aggregated(weights: [1, 1], meanLoss: 0, meanAccuracy: 0, contributors: ["a"]))
     }
 }

@@ -20,7 +20,7 @@ import Testing
             phaseBytes: ["saliency.received": 1_690_000, "statistics.sent": 6_740_000, "forgetting.sent": 52_800],
             phaseSeconds: ["saliency": 0.26, "forgetting": 2.7, "statistics": 3.08, "requested": 0.03])
         let original = SimulationFigures.Activity(name: "original", kind: "training", seconds: 41.2,
-                                                  roundLoss: [1.2, 0.8, 0.6])
+                                                  roundLoss: [1.2, 0.8, 0.6], roundAccuracy: [60, 75, 82])
         let retrain = SimulationFigures.Activity(name: "retrain", kind: "training", seconds: 34.4,
                                                  roundLoss: [1.3, 0.9, 0.65])
         let ft = SimulationFigures.Activity(name: "ft", kind: "training", seconds: 14, roundLoss: [0.5, 0.4])
@@ -105,6 +105,9 @@ import Testing
         let rounds = try #require(Self.svg("chart-rounds", in: html))
         #expect(rounds.contains(">FedAvg round</text>") && rounds.contains(">training loss (cross-entropy)</text>"))
         #expect(rounds.components(separatedBy: "<polyline").count - 1 == 2, "original and retrain; FT's rounds start elsewhere")
+        let accuracy = try #require(Self.svg("chart-round-accuracy", in: html))
+        #expect(accuracy.contains(">training accuracy (%)</text>"))
+        #expect(accuracy.components(separatedBy: "<polyline").count - 1 == 1, "only the original reported accuracy")
         #expect(html.contains("not test accuracy"), "the page says what the per-round figure is")
     }
 

@@ -14,7 +14,7 @@ enum HeadlessBrowser {
 @Suite struct ReportBrowserTests {
 
     static let plots = ["chart-ua", "chart-ra", "chart-ta", "chart-mia", "chart-asr", "chart-avg-gap", "chart-seconds",
-                        "chart-phase-seconds", "chart-phase-bytes", "chart-rounds"]
+                        "chart-phase-seconds", "chart-phase-bytes", "chart-rounds", "chart-round-accuracy"]
 
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lethe-browser-\(UUID().uuidString)")
 

@@ -15,8 +15,12 @@ public struct TrainResult: Equatable, Sendable {
     public var weights: [Float]
     public var sampleCount: Int
     public var trainLoss: Double
+    /// Percent correct over the last local epoch, as the client trained (0 when it did not say).
+    public var trainAccuracy: Double
 
-    public init(baseModelVersion: UInt64, weights: [Float], sampleCount: Int, trainLoss: Double) {
+    public init(baseModelVersion: UInt64, weights: [Float], sampleCount: Int, trainLoss: Double,
+                trainAccuracy: Double = 0) {
+        self.trainAccuracy = trainAccuracy
         self.baseModelVersion = baseModelVersion
         self.weights = weights
         self.sampleCount = sampleCount

@@ -26,7 +26,7 @@ public struct TrainingRound: Sendable {
         case waiting
         case refuse(ClientID, Refusal, reason: String)
         /// The round is complete: the aggregated weights and the mean training loss of the contributors.
-        case aggregated(weights: [Float], meanLoss: Double, contributors: [ClientID])
+        case aggregated(weights: [Float], meanLoss: Double, meanAccuracy: Double, contributors: [ClientID])
         case failed(reason: String)
     }
 
@@ -86,8 +86,11 @@ public struct TrainingRound: Sendable {
         do {
             let weights = try strategy.aggregateRound(ordered)
             let samples = ordered.reduce(0.0) { $0 + Double($1.sampleCount) }
-            let loss = samples > 0 ? ordered.reduce(0.0) { $0 + $1.trainLoss * Double($1.sampleCount) } / samples : 0
-            return .aggregated(weights: weights, meanLoss: loss, contributors: contributors)
+            func mean(_ figure: (TrainResult) -> Double) -> Double {
+                samples > 0 ? ordered.reduce(0.0) { $0 + figure($1) * Double($1.sampleCount) } / samples : 0
+            }
+            return .aggregated(weights: weights, meanLoss: mean(\.trainLoss), meanAccuracy: mean(\.trainAccuracy),
+                               contributors: contributors)
         } catch {
             return .failed(reason: "round \(round) aggregation failed: \(error)")
         }

@@ -43,10 +43,10 @@ extension ReportPage {
         let runs = simulation.activities.filter {
             $0.kind == "training" && $0.name != "ft" && !($0.roundLoss ?? []).isEmpty
         }
-        let what = "The figure is the mean training loss (cross-entropy) of the clients' local epochs in each FedAvg "
-            + "round, weighted by their sample counts, as the clients report it in their updates: a training "
-            + "figure on each client's own data, not test accuracy (the clients report no accuracy per round). "
-            + "FT's rounds start from the original and are not drawn."
+        let what = "The figures are the clients' mean training loss (cross-entropy) and training accuracy over their "
+            + "last local epoch in each FedAvg round, weighted by their sample counts, as the clients report them in "
+            + "their updates: training figures on each client's own data, measured while it trained, not test "
+            + "accuracy. FT's rounds start from the original and are not drawn."
         guard !runs.isEmpty else {
             return section(id: "rounds", title: "FedAvg training, round by round", note: what + " This file has "
                            + "none: every model was taken from a cache or written before rounds were recorded.",
@@ -56,7 +56,17 @@ extension ReportPage {
                                                  cssClass: "run-\(HTMLText.slug($0.name))") }
         let chart = LineChart(id: "chart-rounds", title: "FedAvg: clients' mean local training loss per round",
                               yLabel: "training loss (cross-entropy)", xLabel: "FedAvg round", series: series)
-        return section(id: "rounds", title: "FedAvg training, round by round", note: what, figures: [chart.svg()])
+        var figures = [chart.svg()]
+        let measured = runs.filter { !($0.roundAccuracy ?? []).isEmpty }
+        if !measured.isEmpty {
+            let accuracy = LineChart(
+                id: "chart-round-accuracy", title: "FedAvg: clients' mean local training accuracy per round",
+                yLabel: "training accuracy (%)", xLabel: "FedAvg round",
+                series: measured.map { LineChart.Series(name: $0.name, values: $0.roundAccuracy ?? [],
+                                                        cssClass: "run-\(HTMLText.slug($0.name))") })
+            figures.append(accuracy.svg())
+        }
+        return section(id: "rounds", title: "FedAvg training, round by round", note: what, figures: figures)
     }
 }
 

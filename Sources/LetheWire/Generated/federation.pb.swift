@@ -221,6 +221,10 @@ public nonisolated struct Lethe_V1_TrainUpdate: Sendable {
 
   public var trainLoss: Double = 0
 
+  /// Percent of the last local epoch's training samples the model classified correctly while it trained on them
+  /// (a running training figure on the client's own data, 0-100; 0 from clients written before it existed).
+  public var trainAccuracy: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -491,7 +495,7 @@ nonisolated extension Lethe_V1_TrainRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Lethe_V1_TrainUpdate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TrainUpdate"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}base_model_version\0\u{1}parameters\0\u{1}chunk\0\u{3}sample_count\0\u{3}train_loss\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}base_model_version\0\u{1}parameters\0\u{1}chunk\0\u{3}sample_count\0\u{3}train_loss\0\u{3}train_accuracy\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -504,6 +508,7 @@ nonisolated extension Lethe_V1_TrainUpdate: SwiftProtobuf.Message, SwiftProtobuf
       case 3: try { try decoder.decodeSingularMessageField(value: &self._chunk) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.sampleCount) }()
       case 5: try { try decoder.decodeSingularDoubleField(value: &self.trainLoss) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.trainAccuracy) }()
       default: break
       }
     }
@@ -529,6 +534,9 @@ nonisolated extension Lethe_V1_TrainUpdate: SwiftProtobuf.Message, SwiftProtobuf
     if self.trainLoss.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.trainLoss, fieldNumber: 5)
     }
+    if self.trainAccuracy.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.trainAccuracy, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -538,6 +546,7 @@ nonisolated extension Lethe_V1_TrainUpdate: SwiftProtobuf.Message, SwiftProtobuf
     if lhs._chunk != rhs._chunk {return false}
     if lhs.sampleCount != rhs.sampleCount {return false}
     if lhs.trainLoss != rhs.trainLoss {return false}
+    if lhs.trainAccuracy != rhs.trainAccuracy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -40,6 +40,7 @@ enum BodyRules {
             try payload(m.hasParameters, m.parameters, m.hasChunk ? m.chunk : nil, "\(f).parameters", limits)
             try FieldCheck.atLeast(m.sampleCount, 1, field: "\(f).sample_count")
             guard m.trainLoss.isFinite else { throw .nonFinite(field: "\(f).train_loss", index: 0) }
+            try FieldCheck.value(m.trainAccuracy, in: 0...100, field: "\(f).train_accuracy")
         case .deletionRequest(let m): try deletionRequest(m, f, limits)
         case .deletionAck(let m):
             try FieldCheck.id(m.requestID, field: "\(f).request_id")

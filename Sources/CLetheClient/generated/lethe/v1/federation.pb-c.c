@@ -707,7 +707,7 @@ const ProtobufCMessageDescriptor lethe__v1__train_request__descriptor =
   (ProtobufCMessageInit) lethe__v1__train_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor lethe__v1__train_update__field_descriptors[5] =
+static const ProtobufCFieldDescriptor lethe__v1__train_update__field_descriptors[6] =
 {
   {
     "base_model_version",
@@ -769,18 +769,31 @@ static const ProtobufCFieldDescriptor lethe__v1__train_update__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "train_accuracy",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Lethe__V1__TrainUpdate, train_accuracy),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned lethe__v1__train_update__field_indices_by_name[] = {
   0,   /* field[0] = base_model_version */
   2,   /* field[2] = chunk */
   1,   /* field[1] = parameters */
   3,   /* field[3] = sample_count */
+  5,   /* field[5] = train_accuracy */
   4,   /* field[4] = train_loss */
 };
 static const ProtobufCIntRange lethe__v1__train_update__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor lethe__v1__train_update__descriptor =
 {
@@ -790,7 +803,7 @@ const ProtobufCMessageDescriptor lethe__v1__train_update__descriptor =
   "Lethe__V1__TrainUpdate",
   "lethe.v1",
   sizeof(Lethe__V1__TrainUpdate),
-  5,
+  6,
   lethe__v1__train_update__field_descriptors,
   lethe__v1__train_update__field_indices_by_name,
   1,  lethe__v1__train_update__number_ranges,

@@ -146,10 +146,15 @@ struct  Lethe__V1__TrainUpdate
   Lethe__V1__ChunkInfo *chunk;
   uint64_t sample_count;
   double train_loss;
+  /*
+   * Percent of the last local epoch's training samples the model classified correctly while it trained on them
+   * (a running training figure on the client's own data, 0-100; 0 from clients written before it existed).
+   */
+  double train_accuracy;
 };
 #define LETHE__V1__TRAIN_UPDATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&lethe__v1__train_update__descriptor) \
-    , 0, NULL, NULL, 0, 0 }
+    , 0, NULL, NULL, 0, 0, 0 }
 
 
 /*
