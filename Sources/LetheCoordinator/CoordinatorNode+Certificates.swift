@@ -1,9 +1,8 @@
 import Foundation
-import LetheCertificates
 import LetheFederation
 import LetheWire
 
-/// Deletion certificates (`LetheCertificates`): one per request whose job published, signed with the coordinator's
+/// Deletion certificates (`Certificates/`): one per request whose job published, signed with the coordinator's
 /// key and written to `certificates/<request-id>.json` in the output folder, its SHA-256 recorded in the ledger.
 ///
 /// Certifying is the step after publication, so a coordinator can stop between the two. The certificate is built

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LetheCertificates
 import LetheCoordinator
 import LetheData
 import LetheFederation

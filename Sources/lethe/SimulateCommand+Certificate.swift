@@ -1,5 +1,4 @@
 import Foundation
-import LetheCertificates
 import LetheCoordinator
 import LetheFederation
 

@@ -1,5 +1,5 @@
 import Foundation
-import LetheCertificates
+import LetheCoordinator
 import Testing
 
 /// `lethe certificate verify` as a separate process on the certificate a real `lethe simulate` run left: accepted

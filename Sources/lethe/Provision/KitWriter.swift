@@ -2,7 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import LetheCertificates
+import LetheCoordinator
 import LetheTransport
 
 /// Writes one folder per participant of a `ProvisionProject`: its keys, the keys it must trust, and the

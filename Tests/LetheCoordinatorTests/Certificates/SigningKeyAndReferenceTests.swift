@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LetheCertificates
+@testable import LetheCoordinator
 
 @Suite struct SigningKeyTests {
     @Test func aKeyIsCreatedOnceWithMode0600AndReadBack() throws {
@@ -67,8 +67,9 @@ import Testing
 }
 
 enum ReferenceTools {
+    /// Tests/Reference/, from Tests/LetheCoordinatorTests/Certificates/.
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Reference/certificate_reference.py").path
+        .deletingLastPathComponent().appendingPathComponent("Reference/certificate_reference.py").path
 
     static func path(_ tool: String) -> String? {
         ["/usr/bin/", "/usr/local/bin/", "/bin/"].map { $0 + tool }.first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -42,12 +42,8 @@ public struct SigningKey: Sendable {
             throw CertificateError.key("\(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
                                        + "`chmod 600 \(path)` first")
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CertificateError.key("\(path): cannot be read as text")
-        }
-        let der = try PEM.decode(text, label: "PRIVATE KEY", path: path)
-        guard der.count == PEM.privateKeyPrefix.count + 32, der.prefix(PEM.privateKeyPrefix.count) == PEM.privateKeyPrefix,
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32)) else {
+        let raw = try PEM.readKey(path: path, label: "PRIVATE KEY", prefix: PEM.privateKeyPrefix)
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
             throw CertificateError.key("\(path): not an Ed25519 private key in PKCS #8 form")
         }
         return SigningKey(privateKey: key)
@@ -110,12 +106,8 @@ public struct PublicSigningKey: Equatable, Sendable {
 
     /// Reads a SubjectPublicKeyInfo PEM Ed25519 public key.
     public static func load(path: String) throws -> PublicSigningKey {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CertificateError.key("\(path): cannot be read")
-        }
-        let der = try PEM.decode(text, label: "PUBLIC KEY", path: path)
-        guard der.count == PEM.publicKeyPrefix.count + 32, der.prefix(PEM.publicKeyPrefix.count) == PEM.publicKeyPrefix,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: der.suffix(32)) else {
+        let raw = try PEM.readKey(path: path, label: "PUBLIC KEY", prefix: PEM.publicKeyPrefix)
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
             throw CertificateError.key("\(path): not an Ed25519 public key in PEM form")
         }
         return PublicSigningKey(key: key)
@@ -137,6 +129,18 @@ enum PEM {
     static func encode(_ der: Data, label: String) -> String {
         let body = der.base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
         return "-----BEGIN \(label)-----\n\(body)\n-----END \(label)-----\n"
+    }
+
+    /// The 32 key bytes of the PEM file at `path`: its `label` block must be `prefix` followed by them.
+    static func readKey(path: String, label: String, prefix: Data) throws -> Data {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CertificateError.key("\(path): cannot be read as text")
+        }
+        let der = try decode(text, label: label, path: path)
+        guard der.count == prefix.count + 32, der.prefix(prefix.count) == prefix else {
+            throw CertificateError.key("\(path): not an Ed25519 key (\(label)) in the form OpenSSL writes")
+        }
+        return der.suffix(32)
     }
 
     static func decode(_ text: String, label: String, path: String) throws -> Data {

@@ -1,6 +1,6 @@
 import Foundation
 import LetheFederation
-@testable import LetheCertificates
+@testable import LetheCoordinator
 
 /// Ledger records of one published job, and a scratch folder, for the certificate tests.
 enum CertificateFixtures {

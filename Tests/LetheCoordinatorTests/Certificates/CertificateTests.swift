@@ -1,8 +1,8 @@
-import Crypto
 import Foundation
 import LetheFederation
+import LetheWire
 import Testing
-@testable import LetheCertificates
+@testable import LetheCoordinator
 
 @Suite struct CertificateTests {
     let key = SigningKey.generate()
@@ -108,7 +108,7 @@ import Testing
         let weights: [Float] = [1, -2, 3.5, 0.25, 7]
         let url = folder.appendingPathComponent("model.safetensors")
         try CertificateFixtures.modelFile(weights, at: url)
-        let expected = SHA256.hash(data: weights.withUnsafeBytes { Data($0) }).map { String(format: "%02x", $0) }.joined()
+        let expected = SHA256.hex(weights.withUnsafeBytes { Data($0) })
         #expect(try CertificateVerifier.weightsSHA256(ofModelAt: url.path) == expected)
         var certificate = try CertificateFixtures.certificate(key: key)
         certificate.model.after.sha256 = expected
