@@ -14,6 +14,8 @@ OPENBLAS_CORETYPE="$primary" swift test -c release -Xswiftc -enable-testing --sk
 
 # The federation across network namespaces (root and ip netns only; it says why when it skips).
 [ "$#" -gt 0 ] || bash Deploy/multihost-test.sh
+# The container and Kubernetes kit, checked statically by real validators (no engine or cluster runs here).
+[ "$#" -gt 0 ] || bash Deploy/deploy-kit-test.sh
 
 second="${LETHE_SECOND_CORETYPE:-$(bash Deploy/second-kernel.sh "$primary")}"
 if [ "$second" = none ] || [ "$#" -gt 0 ]; then
