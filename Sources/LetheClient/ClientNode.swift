@@ -109,7 +109,8 @@ public final class ClientNode {
         case .evalRequest(let request): return try handleEvalRequest(request, message, state: state)
         case .error(let error): return handleRemoteError(error, state: state)
         case .jobStatus(let status): return handleJobStatus(status)
-        case .hello, .trainUpdate, .deletionAck, .saliencyReport, .modelDelta, .featureStats, .evalReport:
+        case .hello, .trainUpdate, .deletionAck, .saliencyReport, .modelDelta, .featureStats, .evalReport,
+             .statusQuery, .statusReport:
             throw ClientError.unexpected(kind: body.fieldName)
         }
     }

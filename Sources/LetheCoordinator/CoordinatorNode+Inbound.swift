@@ -38,6 +38,8 @@ extension CoordinatorNode {
                          replyTo: envelope.messageNumber)
         case .deletionRequest(let request):
             try receiveDeletion(request, from: message.peer, envelope: envelope)
+        case .statusQuery:
+            answerStatusQuery(from: message.peer, envelope: envelope)
         case .error(let error):
             clients.heard(sender, now: clock.now())
             let said = "\(error.code) on \(LogSafe.text(error.field, limit: 64)): \(LogSafe.text(error.message))"

@@ -32,6 +32,11 @@ extension LedgerStatus {
         var lines = ["ledger \(ledgerPath): \(requests.count) request(s), "
             + "\(requests.reduce(0) { $0 + $1.jobs.count } + unattachedJobs.count) job(s), latest model "
             + (latestModelVersion.map { "v\($0) \(Self.short(latestModelSHA256))" } ?? "none")]
+        if let live = coordinator {
+            lines.append("coordinator \(live.endpoint): \(live.activity); serving v\(live.modelVersion); "
+                + "\(live.connectedClients.count) client(s) connected"
+                + (live.connectedClients.isEmpty ? "" : " (\(live.connectedClients.joined(separator: ", ")))"))
+        }
         guard !rows.isEmpty else { return (lines + ["no deletion requests recorded"]).joined(separator: "\n") }
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         lines.append(Self.line(header, widths))
@@ -48,6 +53,13 @@ extension LedgerStatus {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return try encoder.encode(self)
+    }
+
+    /// The inverse of `json()`: what a coordinator sends in a StatusReport, or a file `lethe status --json` wrote.
+    public static func decode(json data: Data) throws -> LedgerStatus {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(LedgerStatus.self, from: data)
     }
 
     static func cells(_ job: JobStatus) -> [String] {

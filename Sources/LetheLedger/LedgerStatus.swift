@@ -13,11 +13,32 @@ public struct LedgerStatus: Codable, Equatable, Sendable {
     public var unattachedJobs: [JobStatus]
     public var latestModelVersion: UInt64?
     public var latestModelSHA256: String?
+    /// What the running coordinator said beside its ledger, when status was read over its socket (absent when read
+    /// from the ledger file).
+    public var coordinator: LiveCoordinatorStatus?
 
     enum CodingKeys: String, CodingKey {
-        case requests
+        case requests, coordinator
         case ledgerPath = "ledger_path", unattachedJobs = "unattached_jobs"
         case latestModelVersion = "latest_model_version", latestModelSHA256 = "latest_model_sha256"
+    }
+}
+
+/// The part of a status only the coordinator process knows: where it answered, what it is doing, who is connected.
+public struct LiveCoordinatorStatus: Codable, Equatable, Sendable {
+    public var endpoint: String
+    public var activity: String
+    public var modelVersion: UInt64
+    public var connectedClients: [String]
+
+    public init(endpoint: String, activity: String, modelVersion: UInt64, connectedClients: [String]) {
+        (self.endpoint, self.activity, self.modelVersion, self.connectedClients)
+            = (endpoint, activity, modelVersion, connectedClients)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case endpoint, activity
+        case modelVersion = "model_version", connectedClients = "connected_clients"
     }
 }
 

@@ -86,13 +86,15 @@ extension Lethe_V1_Envelope.OneOf_Body {
         case .evalReport: "eval_report"
         case .jobStatus: "job_status"
         case .error: "error"
+        case .statusQuery: "status_query"
+        case .statusReport: "status_report"
         }
     }
 
     /// Whether the body belongs to a job (and so needs a job id): all but the session-level kinds.
     public var needsJob: Bool {
         switch self {
-        case .hello, .welcome, .heartbeat, .error: false
+        case .hello, .welcome, .heartbeat, .error, .statusQuery, .statusReport: false
         default: true
         }
     }

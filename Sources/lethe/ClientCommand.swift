@@ -45,6 +45,8 @@ struct ClientCommand: ParsableCommand {
         discussion: "Read back at start, so a restarted client never trains on, or counts as retained, samples it "
             + "deleted before. Without it deletions last only as long as the process."))
     var deletionJournal: String?
+    @Option(help: ArgumentHelp("Log lines on standard error: text, or json (one object per event: time, level, node, "
+                               + "message).")) var logFormat: LogFormat = .text
     @OptionGroup(title: "Work limits") var workLimits: ClientWorkLimits
     @OptionGroup(title: "Method") var method: ClientMethodOptions
 
@@ -95,9 +97,16 @@ struct ClientCommand: ParsableCommand {
 
     func run() throws {
         BLASThreads.set(threads)
+        let log = NodeLog(format: logFormat, node: id, textPrefix: "[\(id)] ")
+        do { try serve(log: log) } catch {
+            log.error("stopped: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func serve(log: NodeLog) throws {
         let spec = try partitionSpec()
-        let prefix = "[\(id)]"
-        let logLine: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\(prefix) \($0)\n".utf8)) }
+        let logLine = log.line
         let clientData = try poisoned(try spec.fashionMNIST(directory: data.directory))
         if let canary = try parsedCanary() { logLine("canary \(canary) stamped on the samples in \(canaryIds ?? "")") }
         let firstIDs = clientData.train.ids.prefix(4).map(String.init).joined(separator: " ")

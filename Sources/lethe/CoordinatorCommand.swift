@@ -70,6 +70,8 @@ struct CoordinatorCommand: ParsableCommand {
             + "seconds of its metadata key train_seconds (0 if absent) as its time and loadedFrom set in "
             + "activities.json. Used by lethe simulate --cache-dir. Ignored when the ledger already holds a model."))
     var initialModel: String?
+    @Option(help: ArgumentHelp("Log lines on standard error: text, or json (one object per event: time, level, node, "
+                               + "message).")) var logFormat: LogFormat = .text
 
     func validate() throws {
         guard AggregationRule(parsing: aggregation) != nil else {
@@ -92,6 +94,15 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        let log = NodeLog(format: logFormat, node: "coordinator", textPrefix: "[lethe] coordinator: ")
+        do { try serve(log: log) } catch {
+            // The last event of a stopped node goes through the same log, so a JSON collector sees why.
+            log.error("stopped: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func serve(log: NodeLog) throws {
         let model = Architecture.cnnSmall.build(seed: seed)
         let loaded = try initialModel.map(Self.loadOriginal)
         var settings = CoordinatorConfiguration(outputDirectory: URL(fileURLWithPath: output),
@@ -107,18 +118,18 @@ struct CoordinatorCommand: ParsableCommand {
         options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
         let curveSettings = try curve()
         let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: curveSettings)
-        log("coordinator bound to \(transport.endpoint); model \(model.parameters.count) weights; "
+        log("bound to \(transport.endpoint); model \(model.parameters.count) weights; "
             + (curveSettings.map { "CURVE on, \($0.allowedClientKeys.count) allowed key(s)" } ?? "plaintext (no CURVE)"))
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let store: JobStore = ledger == "memory" ? InMemoryJobStore()
             : try Ledger(path: ledger ?? URL(fileURLWithPath: output).appendingPathComponent("ledger.sqlite").path)
         let node = try CoordinatorNode(transport: transport, store: store, configuration: settings,
                                        initialWeights: model.parameters.values, loadedOriginal: loaded,
-                                       log: { log("coordinator: \($0)") })
+                                       log: log.line)
         // SIGTERM (systemd, a test harness) and SIGINT stop the node between steps: the ledger is already durable,
         // the census is written and the socket closed.
         let stop = StopRequest()
-        let signals = StopSignals { log("coordinator: signal \($0): stopping"); stop.request() }
+        let signals = StopSignals { log("signal \($0): stopping"); stop.request() }
         defer { signals.cancel() }
         try node.run(shouldStop: { stop.isRequested })
         node.writeCensus()

@@ -59,23 +59,17 @@ struct ForgetCommand: ParsableCommand {
 /// JobStatus). Shared by `lethe forget` and `lethe simulate`.
 func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, curve: CurveClientConfig? = nil,
                     timeout: Double, waitTimeout: Double?) throws -> (accepted: Bool, ack: String, status: String?) {
-    let transport = try ZMQTransport.dealer(context: ZMQContext(), connect: endpoint, curve: curve)
-    defer { transport.close() }
-    let envelope = WireCodec.envelope(jobID: request.id, senderID: "forget-\(request.id)".prefix(64).description,
-                                      messageNumber: 1, body: .deletionRequest(request.wire))
+    let connection: SubmitterConnection
     do {
-        try transport.send([try WireCodec.encode(envelope)], to: .server)
-    } catch TransportError.sendTimedOut {
-        // With ZMQ_IMMEDIATE a DEALER queues nothing until a connection is up, so a timeout here means none came up.
-        let hint = curve == nil ? "; a coordinator that requires CURVE needs --server-public-key, --public-key-file "
-            + "and --secret-key-file" : "; check that this key is on the coordinator's allow-list"
-        return (false, "could not connect to \(endpoint): is the coordinator running and reachable\(hint)?", nil)
+        connection = try SubmitterConnection(endpoint: endpoint, curve: curve, senderID: "forget-\(request.id)",
+                                             jobID: request.id, body: .deletionRequest(request.wire))
+    } catch let failure as SubmitterConnection.Failure {
+        return (false, failure.description, nil)
     }
+    defer { connection.close() }
     let ackDeadline = Date().addingTimeInterval(timeout)
     var ack: Lethe_V1_DeletionAck?
-    while ack == nil, Date() < ackDeadline {
-        guard let message = try transport.receive(timeout: .milliseconds(200)),
-              let reply = try? WireCodec.decode(message.frames.last!) else { continue }
+    while ack == nil, let reply = try connection.nextReply(before: ackDeadline) {
         if case .deletionAck(let a)? = reply.body { ack = a }
         if case .error(let e)? = reply.body { return (false, "error \(e.code): \(e.message)", nil) }
     }
@@ -86,10 +80,8 @@ func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, curve
     // A request the ledger already holds as done (a retry after a lost ack) has no job left to report on.
     if ack.state == .done { return (true, text, "DONE: finished before this submission") }
     let deadline = Date().addingTimeInterval(waitTimeout)
-    while Date() < deadline {
-        guard let message = try transport.receive(timeout: .milliseconds(500)),
-              let reply = try? WireCodec.decode(message.frames.last!),
-              case .jobStatus(let status)? = reply.body else { continue }
+    while let reply = try connection.nextReply(before: deadline) {
+        guard case .jobStatus(let status)? = reply.body else { continue }
         return (status.state == .done, text, "\(status.state == .done ? "DONE" : "FAILED"): \(status.detail)")
     }
     return (false, text, "no job status within \(Int(waitTimeout)) s")

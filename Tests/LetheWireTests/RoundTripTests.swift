@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func sampleListCoversEveryBodyKind() {
-        #expect(Set(Samples.bodies.map(\.fieldName)).count == 19)
+        #expect(Set(Samples.bodies.map(\.fieldName)).count == 21)
     }
 
     @Test func tensorRoundTripsBitExactly() throws {

@@ -46,11 +46,13 @@ enum Samples {
         var evalRep = Lethe_V1_EvalReport(); evalRep.requestID = "req-1"; evalRep.metrics = metrics.wire; evalRep.seconds = 1.5
         var status = Lethe_V1_JobStatus(); status.state = .running; status.phase = "forget"; status.progress = 0.25
         var error = Lethe_V1_Error(); error.code = .staleRound; error.message = "round 3 is over"; error.inReplyTo = 9
+        var report = Lethe_V1_StatusReport(); report.ledgerJson = #"{"requests": []}"#; report.activity = "idle"
+        report.connectedClients = ["client-0", "client-1"]; report.modelVersion = 7
         return [.hello(hello), .welcome(welcome), .heartbeat(beat), .modelWeights(weights), .trainRequest(train),
                 .trainUpdate(update), .deletionRequest(deletion), .deletionAck(ack), .saliencyRequest(salReq),
                 .saliencyReport(salRep), .maskBroadcast(broadcast), .phaseRequest(phase), .modelDelta(delta),
                 .featureStats(stats), .globalStats(global), .evalRequest(evalReq), .evalReport(evalRep),
-                .jobStatus(status), .error(error)]
+                .jobStatus(status), .error(error), .statusQuery(Lethe_V1_StatusQuery()), .statusReport(report)]
     }
 
     /// A valid envelope around `body`.

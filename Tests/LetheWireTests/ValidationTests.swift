@@ -124,6 +124,20 @@ import Testing
     }
 
     /// Each kind's required fields: clearing them gives `missingField` naming the field.
+    /// A status report's client ids are ids like any other, so a forged one cannot smuggle text into an operator's
+    /// terminal; its activity is bounded text.
+    @Test func aStatusReportNamesOnlyValidClientIDs() {
+        var report: Lethe_V1_StatusReport = Samples.body { if case .statusReport(let m) = $0 { m } else { nil } }
+        report.connectedClients.append("evil\n[lethe] forged")
+        #expect(refusal(Samples.envelope(.statusReport(report)))
+                == .invalidID(field: "status_report.connected_clients[2]", value: "evil\n[lethe] forged"))
+        report.connectedClients.removeLast()
+        report.activity = String(repeating: "x", count: WireLimits.default.maxTextBytes + 1)
+        #expect(refusal(Samples.envelope(.statusReport(report)))
+                == .tooLarge(field: "status_report.activity", size: WireLimits.default.maxTextBytes + 1,
+                             limit: WireLimits.default.maxTextBytes))
+    }
+
     @Test func requiredFieldsPerKind() {
         var deletion: Lethe_V1_DeletionRequest = Samples.body { if case .deletionRequest(let m) = $0 { m } else { nil } }
         deletion.scope = nil

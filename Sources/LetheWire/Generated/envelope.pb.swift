@@ -229,6 +229,22 @@ public nonisolated struct Lethe_V1_Envelope: @unchecked Sendable {
     set {_uniqueStorage()._body = .error(newValue)}
   }
 
+  public var statusQuery: Lethe_V1_StatusQuery {
+    get {
+      if case .statusQuery(let v)? = _storage._body {return v}
+      return Lethe_V1_StatusQuery()
+    }
+    set {_uniqueStorage()._body = .statusQuery(newValue)}
+  }
+
+  public var statusReport: Lethe_V1_StatusReport {
+    get {
+      if case .statusReport(let v)? = _storage._body {return v}
+      return Lethe_V1_StatusReport()
+    }
+    set {_uniqueStorage()._body = .statusReport(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -251,6 +267,8 @@ public nonisolated struct Lethe_V1_Envelope: @unchecked Sendable {
     case evalReport(Lethe_V1_EvalReport)
     case jobStatus(Lethe_V1_JobStatus)
     case error(Lethe_V1_Error)
+    case statusQuery(Lethe_V1_StatusQuery)
+    case statusReport(Lethe_V1_StatusReport)
 
   }
 
@@ -265,7 +283,7 @@ fileprivate nonisolated let _protobuf_package = "lethe.v1"
 
 nonisolated extension Lethe_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}job_id\0\u{1}round\0\u{3}sender_id\0\u{3}message_number\0\u{3}reply_to\0\u{1}incarnation\0\u{2}\u{3}hello\0\u{1}welcome\0\u{1}heartbeat\0\u{3}model_weights\0\u{3}train_request\0\u{3}train_update\0\u{3}deletion_request\0\u{3}deletion_ack\0\u{3}saliency_request\0\u{3}saliency_report\0\u{3}mask_broadcast\0\u{3}phase_request\0\u{3}model_delta\0\u{3}feature_stats\0\u{3}global_stats\0\u{3}eval_request\0\u{3}eval_report\0\u{3}job_status\0\u{1}error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}job_id\0\u{1}round\0\u{3}sender_id\0\u{3}message_number\0\u{3}reply_to\0\u{1}incarnation\0\u{2}\u{3}hello\0\u{1}welcome\0\u{1}heartbeat\0\u{3}model_weights\0\u{3}train_request\0\u{3}train_update\0\u{3}deletion_request\0\u{3}deletion_ack\0\u{3}saliency_request\0\u{3}saliency_report\0\u{3}mask_broadcast\0\u{3}phase_request\0\u{3}model_delta\0\u{3}feature_stats\0\u{3}global_stats\0\u{3}eval_request\0\u{3}eval_report\0\u{3}job_status\0\u{1}error\0\u{3}status_query\0\u{3}status_report\0")
 
   fileprivate class _StorageClass {
     var _protocolVersion: UInt32 = 0
@@ -566,6 +584,32 @@ nonisolated extension Lethe_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf._M
             _storage._body = .error(v)
           }
         }()
+        case 29: try {
+          var v: Lethe_V1_StatusQuery?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .statusQuery(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .statusQuery(v)
+          }
+        }()
+        case 30: try {
+          var v: Lethe_V1_StatusReport?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .statusReport(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .statusReport(v)
+          }
+        }()
         default: break
         }
       }
@@ -675,6 +719,14 @@ nonisolated extension Lethe_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf._M
       case .error?: try {
         guard case .error(let v)? = _storage._body else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+      }()
+      case .statusQuery?: try {
+        guard case .statusQuery(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 29)
+      }()
+      case .statusReport?: try {
+        guard case .statusReport(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 30)
       }()
       case nil: break
       }

@@ -84,6 +84,12 @@ enum BodyRules {
             try FieldCheck.specified(m.code.rawValue, field: "\(f).code")
             try FieldCheck.text(m.message, field: "\(f).message", limits: limits)
             try FieldCheck.text(m.field, field: "\(f).field", limits: limits)
+        case .statusQuery: break
+        case .statusReport(let m):
+            try FieldCheck.text(m.activity, field: "\(f).activity", limits: limits)
+            for (index, id) in m.connectedClients.enumerated() {
+                try FieldCheck.id(id, field: "\(f).connected_clients[\(index)]")
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `--config FILE` for the commands a provisioned kit runs (`lethe coordinator`, `lethe client`, `lethe forget`):
+/// `--config FILE` for the commands a provisioned kit runs (`lethe coordinator`, `client`, `forget`, `status`):
 /// a JSON object of option names (without the dashes) and values, read before the command line is parsed.
 ///
 /// The file's options are placed *before* the command line's, and ArgumentParser keeps the last value of an option
@@ -9,7 +9,7 @@ import Foundation
 /// copied anywhere. `lethe unlearn --config` (method overrides) is a different option and is left alone.
 enum ConfigFile {
     /// Commands whose `--config` is this file.
-    static let commands: Set<String> = ["coordinator", "client", "forget"]
+    static let commands: Set<String> = ["coordinator", "client", "forget", "status"]
     /// Options whose value is a path.
     static let pathOptions: Set<String> = [
         "output", "ledger", "signing-key", "curve-secret-key-file", "curve-public-key-file", "curve-client-keys",

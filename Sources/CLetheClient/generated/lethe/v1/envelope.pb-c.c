@@ -52,7 +52,7 @@ void   lethe__v1__envelope__free_unpacked
   assert(message->base.descriptor == &lethe__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[26] =
+static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[28] =
 {
   {
     "protocol_version",
@@ -366,6 +366,30 @@ static const ProtobufCFieldDescriptor lethe__v1__envelope__field_descriptors[26]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "status_query",
+    29,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Lethe__V1__Envelope, body_case),
+    offsetof(Lethe__V1__Envelope, status_query),
+    &lethe__v1__status_query__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_report",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Lethe__V1__Envelope, body_case),
+    offsetof(Lethe__V1__Envelope, status_report),
+    &lethe__v1__status_report__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned lethe__v1__envelope__field_indices_by_name[] = {
   14,   /* field[14] = deletion_ack */
@@ -391,6 +415,8 @@ static const unsigned lethe__v1__envelope__field_indices_by_name[] = {
   16,   /* field[16] = saliency_report */
   15,   /* field[15] = saliency_request */
   3,   /* field[3] = sender_id */
+  26,   /* field[26] = status_query */
+  27,   /* field[27] = status_report */
   11,   /* field[11] = train_request */
   12,   /* field[12] = train_update */
   8,   /* field[8] = welcome */
@@ -399,7 +425,7 @@ static const ProtobufCIntRange lethe__v1__envelope__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 7 },
-  { 0, 26 }
+  { 0, 28 }
 };
 const ProtobufCMessageDescriptor lethe__v1__envelope__descriptor =
 {
@@ -409,7 +435,7 @@ const ProtobufCMessageDescriptor lethe__v1__envelope__descriptor =
   "Lethe__V1__Envelope",
   "lethe.v1",
   sizeof(Lethe__V1__Envelope),
-  26,
+  28,
   lethe__v1__envelope__field_descriptors,
   lethe__v1__envelope__field_indices_by_name,
   2,  lethe__v1__envelope__number_ranges,

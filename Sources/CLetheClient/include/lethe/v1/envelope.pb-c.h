@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "lethe/v1/error.pb-c.h"
 #include "lethe/v1/federation.pb-c.h"
+#include "lethe/v1/status.pb-c.h"
 #include "lethe/v1/unlearning.pb-c.h"
 
 typedef struct Lethe__V1__Envelope Lethe__V1__Envelope;
@@ -46,7 +47,9 @@ typedef enum {
   LETHE__V1__ENVELOPE__BODY_EVAL_REQUEST = 25,
   LETHE__V1__ENVELOPE__BODY_EVAL_REPORT = 26,
   LETHE__V1__ENVELOPE__BODY_JOB_STATUS = 27,
-  LETHE__V1__ENVELOPE__BODY_ERROR = 28
+  LETHE__V1__ENVELOPE__BODY_ERROR = 28,
+  LETHE__V1__ENVELOPE__BODY_STATUS_QUERY = 29,
+  LETHE__V1__ENVELOPE__BODY_STATUS_REPORT = 30
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LETHE__V1__ENVELOPE__BODY__CASE)
 } Lethe__V1__Envelope__BodyCase;
 
@@ -105,6 +108,8 @@ struct  Lethe__V1__Envelope
     Lethe__V1__EvalReport *eval_report;
     Lethe__V1__JobStatus *job_status;
     Lethe__V1__Error *error;
+    Lethe__V1__StatusQuery *status_query;
+    Lethe__V1__StatusReport *status_report;
   };
 };
 #define LETHE__V1__ENVELOPE__INIT \
