@@ -5,7 +5,8 @@
 #   2. the same under `tc netem` 50 ms delay and 1 % loss, where the kernel has netem (else skipped, said why);
 #   3. a client's link cut mid-job for longer than the heartbeat timeout, then restored: the job still finishes and
 #      the client joins again by itself;
-#   4. a host with a key not on the allow-list gets no deletion through.
+#   4. a host with a key not on the allow-list gets no deletion through;
+#   5. the ledger and the live state read over the coordinator's socket from another host (and not with a stranger's key).
 # Needs root and `ip netns` (iproute2); otherwise it prints why and exits 0. Run by Deploy/test.sh.
 #   Deploy/multihost-test.sh [LETHE_BINARY]
 set -euo pipefail
@@ -26,6 +27,11 @@ declare -A address=([coord]=10.77.$tag.1 [c0]=10.77.$tag.10 [c1]=10.77.$tag.11 [
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Those are the subshells running `on … &`; the nodes are their children. Every node's command line names its kit
+  # under $work, which no other process's does.
+  pkill -TERM -f -- "--config $work/kits/" 2>/dev/null || true
+  sleep 0.5
+  pkill -KILL -f -- "--config $work/kits/" 2>/dev/null || true
   for h in "${hosts[@]}"; do ip netns del "lethe-$h-$tag" 2>/dev/null || true; done
   ip link del "$bridge" 2>/dev/null || true
   [ -n "${KEEP:-}" ] || rm -rf "$work"
@@ -54,7 +60,7 @@ wait_for() {  # wait_for SECONDS FILE PATTERN
 # Kits: CURVE on; the operator submits from client-0's host.
 cat > "$work/project.json" <<EOF
 {"coordinator": {"bind": "tcp://${address[coord]}:5555",
-                 "options": {"rounds": 1, "local-epochs": 1, "stop-after-jobs": 3, "output": "state"}},
+                 "options": {"rounds": 1, "local-epochs": 1, "output": "state"}},
  "clients": [{"id": "client-0", "options": {"index": 0}}, {"id": "client-1", "options": {"index": 1}},
              {"id": "client-2", "options": {"index": 2}}],
  "clientOptions": {"clients": 3, "limit": 150, "test-limit": 100}}
@@ -128,4 +134,20 @@ fi
 "$lethe" status --ledger "$kits/coordinator/state/ledger.sqlite" > "$work/status.log"
 grep -q mh-x "$work/status.log" && fail "the stranger's request is in the ledger"
 say "4. a key not on the allow-list got nothing through"
+
+# 5. The ledger and the live state read from another host, over the coordinator's own CURVE socket.
+on c0 "$lethe" status --config "$kits/operator/lethe.json" > "$work/status-remote.log" 2>&1 \
+  || { cat "$work/status-remote.log" >&2; fail "lethe status --config operator kit failed from host c0"; }
+for request in mh-1 mh-2 mh-3; do
+  grep -Eq "^$request +client-[0-9] .* done " "$work/status-remote.log" \
+    || { cat "$work/status-remote.log" >&2; fail "status from c0 does not show $request done"; }
+done
+grep -q "3 client(s) connected" "$work/status-remote.log" || fail "status from c0 does not list the 3 clients"
+if on stranger "$lethe" status --config "$kits/operator/lethe.json" \
+     --public-key-file "$work/stranger-kits/operator/curve.public" \
+     --secret-key-file "$work/stranger-kits/operator/curve.secret" --timeout 3 > "$work/status-x.log" 2>&1; then
+  fail "a key not on the allow-list read the coordinator's status"
+fi
+say "5. status read from host c0 over CURVE (a stranger's key refused); per job and phase:"
+sed 's/^/multihost:   /' "$work/status-remote.log"
 say "passed"
