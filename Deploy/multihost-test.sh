@@ -5,7 +5,8 @@
 #   2. the same under `tc netem` 50 ms delay and 1 % loss, where the kernel has netem (else skipped, said why);
 #   3. a client's link cut mid-job for longer than the heartbeat timeout, then restored: the job still finishes and
 #      the client joins again by itself;
-#   4. a host with a key not on the allow-list gets no deletion through;
+#   4. a host with a key not on the allow-list gets no deletion through, a client from another project's kit and a
+#      plaintext client are not admitted, and the coordinator logs each refusal once with its cause;
 #   5. the ledger and the live state read over the coordinator's socket from another host (and not with a stranger's key).
 # Needs root and `ip netns` (iproute2); otherwise it prints why and exits 0. Run by Deploy/test.sh.
 #   Deploy/multihost-test.sh [LETHE_BINARY]
@@ -133,7 +134,17 @@ if on stranger "$lethe" forget --config "$kits/operator/lethe.json" \
 fi
 "$lethe" status --ledger "$kits/coordinator/state/ledger.sqlite" > "$work/status.log"
 grep -q mh-x "$work/status.log" && fail "the stranger's request is in the ledger"
-say "4. a key not on the allow-list got nothing through"
+# A client from a kit of another project (another coordinator's public key) and a plaintext client, each for 4 s.
+joined_before=$(grep -c "joined:" "$work/coordinator.log" || true)
+on stranger timeout 4 "$lethe" client --config "$work/stranger-kits/client-0/lethe.json" > "$work/stranger-client.log" 2>&1 || true
+on stranger timeout 4 "$lethe" client --connect "tcp://${address[coord]}:5555" --id client-0 --clients 3 --index 0 \
+  --limit 150 --test-limit 100 > "$work/plaintext-client.log" 2>&1 || true
+[ "$(grep -c "joined:" "$work/coordinator.log" || true)" = "$joined_before" ] || fail "a stranger's client was admitted"
+for cause in "from ${address[stranger]}: key .* is not on the allow-list" "did not decrypt" "is not CURVE"; do
+  [ "$(grep -c "refused a .*$cause" "$work/coordinator.log" || true)" = 1 ] \
+    || fail "the coordinator did not log the refusal '$cause' exactly once"
+done
+say "4. a key not on the allow-list, another project's kit and a plaintext client got nothing through; each refusal logged once with its cause"
 
 # 5. The ledger and the live state read from another host, over the coordinator's own CURVE socket.
 on c0 "$lethe" status --config "$kits/operator/lethe.json" > "$work/status-remote.log" 2>&1 \

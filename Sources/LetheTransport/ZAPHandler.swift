@@ -10,17 +10,19 @@ import Foundation
 final class ZAPHandler: @unchecked Sendable {
     private let socket: ZMQSocket
     private let allowed: Set<String>
+    private let refusals: HandshakeRefusals?
     private let stopping = NSLock()
     private var stopRequested = false
     private let finished = DispatchSemaphore(value: 0)
 
-    init(context: ZMQContext, allowedClientKeys: Set<String>) throws(TransportError) {
+    init(context: ZMQContext, allowedClientKeys: Set<String>, refusals: HandshakeRefusals? = nil) throws(TransportError) {
         var options = SocketOptions()
         options.maxMessageBytes = 4096
         options.heartbeatIntervalMilliseconds = 0
         socket = try ZMQSocket(context: context, type: ZMQ_REP, options: options)
         _ = try socket.bind("inproc://zeromq.zap.01")
         allowed = allowedClientKeys
+        self.refusals = refusals
         let thread = Thread { [self] in serve() }
         thread.name = "lethe-zap"
         thread.start()
@@ -57,9 +59,15 @@ final class ZAPHandler: @unchecked Sendable {
     func reply(to request: [Data]) -> [Data] {
         let requestID = request.count > 1 ? request[1] : Data()
         let mechanism = request.count > 5 ? String(decoding: request[5], as: UTF8.self) : ""
-        if mechanism == "CURVE", request.count > 6, let key = CurveKeyPair.z85(binaryKey: request[6]), allowed.contains(key) {
+        let key = mechanism == "CURVE" && request.count > 6 ? CurveKeyPair.z85(binaryKey: request[6]) : nil
+        if let key, allowed.contains(key) {
             return [Data("1.0".utf8), requestID, Data("200".utf8), Data("OK".utf8), Data(key.utf8), Data()]
         }
+        // The address is libzmq's text of the peer's IP; the key is Z85 (a fixed alphabet), so both are safe to log.
+        let address = request.count > 3 ? String(decoding: request[3].prefix(64), as: UTF8.self) : "?"
+        let who = key.map { "key \($0.prefix(8))…" } ?? "a \(mechanism.prefix(16)) handshake"
+        refusals?.note(cause: "zap \(key ?? mechanism) \(address)",
+                       line: "refused a CURVE handshake from \(address): \(who) is not on the allow-list")
         return [Data("1.0".utf8), requestID, Data("400".utf8), Data("client key not allowed".utf8), Data(), Data()]
     }
 }

@@ -10,13 +10,15 @@ import Foundation
 public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     private let socket: ZMQSocket
     private let zap: ZAPHandler?
+    private let monitor: HandshakeMonitor?
     private let isRouter: Bool
     /// The endpoint actually bound or connected (for `tcp://127.0.0.1:*`, with the port the OS chose).
     public let endpoint: String
 
-    private init(socket: ZMQSocket, zap: ZAPHandler?, isRouter: Bool, endpoint: String) {
+    private init(socket: ZMQSocket, zap: ZAPHandler?, monitor: HandshakeMonitor?, isRouter: Bool, endpoint: String) {
         self.socket = socket
         self.zap = zap
+        self.monitor = monitor
         self.isRouter = isRouter
         self.endpoint = endpoint
     }
@@ -24,21 +26,26 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     deinit { close() }
 
     /// A ROUTER bound to `endpoint` (e.g. `tcp://127.0.0.1:*`, `ipc:///tmp/lethe.sock`). With `curve`, only
-    /// allow-listed client keys complete the handshake, and plaintext clients are refused.
+    /// allow-listed client keys complete the handshake, and plaintext clients are refused; with `refusals` too, each
+    /// refused handshake's cause is reported once (an unknown key with its address; a plaintext or mis-keyed peer).
     public static func router(context: ZMQContext, bind endpoint: String, options: SocketOptions = SocketOptions(),
-                              curve: CurveServerConfig? = nil) throws(TransportError) -> ZMQTransport {
+                              curve: CurveServerConfig? = nil,
+                              refusals: HandshakeRefusals? = nil) throws(TransportError) -> ZMQTransport {
         let socket = try ZMQSocket(context: context, type: ZMQ_ROUTER, options: options)
         try socket.set(ZMQ_ROUTER_MANDATORY, Int32(1), "ZMQ_ROUTER_MANDATORY")
         var zap: ZAPHandler?
+        var monitor: HandshakeMonitor?
         do {
             if let curve {
                 // The handler must exist before the server binds, or the first handshakes would go unchecked.
-                zap = try ZAPHandler(context: context, allowedClientKeys: curve.allowedClientKeys)
+                zap = try ZAPHandler(context: context, allowedClientKeys: curve.allowedClientKeys, refusals: refusals)
                 try socket.configureCurveServer(curve)
+                if let refusals { monitor = try HandshakeMonitor(watching: socket, context: context, refusals: refusals) }
             }
             let bound = try socket.bind(endpoint)
-            return ZMQTransport(socket: socket, zap: zap, isRouter: true, endpoint: bound)
+            return ZMQTransport(socket: socket, zap: zap, monitor: monitor, isRouter: true, endpoint: bound)
         } catch {
+            monitor?.stop()
             zap?.stop()
             throw error
         }
@@ -51,7 +58,7 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
         try socket.set(ZMQ_IMMEDIATE, Int32(1), "ZMQ_IMMEDIATE")
         if let curve { try socket.configureCurveClient(curve) }
         try socket.connect(endpoint)
-        return ZMQTransport(socket: socket, zap: nil, isRouter: false, endpoint: endpoint)
+        return ZMQTransport(socket: socket, zap: nil, monitor: nil, isRouter: false, endpoint: endpoint)
     }
 
     public func send(_ frames: [Data], to peer: PeerID) throws(TransportError) {
@@ -79,6 +86,7 @@ public final class ZMQTransport: MessageTransport, @unchecked Sendable {
     }
 
     public func close() {
+        monitor?.stop()
         zap?.stop()
         socket.close()
     }

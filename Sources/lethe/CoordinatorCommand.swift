@@ -117,7 +117,10 @@ struct CoordinatorCommand: ParsableCommand {
         var options = SocketOptions()
         options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
         let curveSettings = try curve()
-        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: curveSettings)
+        // A refused handshake never reaches the node as a message; the transport reports each cause once.
+        let refusals = HandshakeRefusals(report: log.line)
+        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: curveSettings,
+                                                refusals: refusals)
         log("bound to \(transport.endpoint); model \(model.parameters.count) weights; "
             + (curveSettings.map { "CURVE on, \($0.allowedClientKeys.count) allowed key(s)" } ?? "plaintext (no CURVE)"))
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -6,15 +6,25 @@ import Testing
 @Suite(.serialized) struct CurveTests {
     let serverKeys: CurveKeyPair
     let allowedKeys: CurveKeyPair
+    let refusalLines = Lines()
+    let refusals: HandshakeRefusals
     init() throws {
         serverKeys = try CurveKeyPair.generate()
         allowedKeys = try CurveKeyPair.generate()
+        refusals = HandshakeRefusals(report: { [refusalLines] in refusalLines.append($0) })
+    }
+
+    /// The refusal lines once `count` have arrived (they come from the ZAP and monitor threads), or after 3 s.
+    private func refusalLog(count: Int) -> [String] {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while refusalLines.all.count < count, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return refusalLines.all
     }
 
     private func startServer(_ context: ZMQContext) throws -> EchoServer {
         let config = CurveServerConfig(keyPair: serverKeys, allowedClientKeys: [allowedKeys.publicKey])
         return EchoServer(try ZMQTransport.router(context: context, bind: "tcp://127.0.0.1:*", options: testOptions(),
-                                                  curve: config))
+                                                  curve: config, refusals: refusals))
     }
 
     @Test func generatedKeysAreZ85AndDistinct() throws {
@@ -55,6 +65,26 @@ import Testing
         defer { member.close() }
         #expect(try roundTrip(member, [Data("member".utf8)])?.frames.first == Data("member".utf8))
         #expect(server.messages.map(\.userID) == [allowedKeys.publicKey])
+        // Logged once with its cause, however often the intruder's DEALER reconnected.
+        Thread.sleep(forTimeInterval: 0.5)
+        let lines = refusalLog(count: 1)
+        #expect(lines.count == 1, "\(lines)")
+        #expect(lines.first?.contains("from 127.0.0.1: key \(intruder.publicKey.prefix(8))… is not on the allow-list") == true)
+        #expect(refusals.tally.map(\.count).reduce(0, +) >= 1)
+    }
+
+    @Test func aClientWithAnotherServersKeyIsRefusedAndLoggedOnce() throws {
+        let context = try ZMQContext()
+        let server = try startServer(context)
+        defer { server.stop() }
+        let otherServer = try CurveKeyPair.generate()
+        let client = try ZMQTransport.dealer(context: context, connect: server.endpoint, options: refusedOptions,
+                                             curve: CurveClientConfig(keyPair: allowedKeys, serverPublicKey: otherServer.publicKey))
+        defer { client.close() }
+        #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("x".utf8)], to: .server) }
+        #expect(server.messages.isEmpty)
+        let lines = refusalLog(count: 1)
+        #expect(lines.count == 1 && lines[0].contains("did not decrypt"), "\(lines)")
     }
 
     @Test func plaintextClientCannotTalkToCurveServer() throws {
@@ -66,5 +96,8 @@ import Testing
         #expect(throws: TransportError.sendTimedOut(milliseconds: 500)) { try client.send([Data("plain".utf8)], to: .server) }
         #expect(try client.receive(timeout: .milliseconds(200)) == nil)
         #expect(server.messages.isEmpty)
+        let lines = refusalLog(count: 1)
+        #expect(lines.count == 1 && lines[0].contains("is not CURVE (a plaintext client"), "\(lines)")
+        #expect(refusals.tally.first?.count ?? 0 >= 1)
     }
 }

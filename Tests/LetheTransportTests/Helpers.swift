@@ -48,3 +48,11 @@ func testOptions(maxMessageBytes: Int64 = 1 << 20, sendTimeoutMilliseconds: Int3
 
 /// Options for a client whose sends are expected to time out.
 let refusedOptions = testOptions(sendTimeoutMilliseconds: 500)
+
+/// Lines reported from other threads (a `HandshakeRefusals` report).
+final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
