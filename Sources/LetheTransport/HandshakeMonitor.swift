@@ -68,7 +68,8 @@ final class HandshakeMonitor: @unchecked Sendable {
 
     static func describe(event: Int32, value: Int32) -> (cause: String, reason: String) {
         guard event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL else {
-            return ("no detail", "the handshake failed (the peer closed it, or sent something that is not ZMTP)")
+            return ("no detail", "the handshake failed (the peer closed it: a plaintext client that read this CURVE "
+                    + "greeting first, or a peer that does not speak ZMTP)")
         }
         switch value {
         case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:

@@ -47,6 +47,7 @@ struct ClientCommand: ParsableCommand {
     var deletionJournal: String?
     @Option(help: ArgumentHelp("Log lines on standard error: text, or json (one object per event: time, level, node, "
                                + "message).")) var logFormat: LogFormat = .text
+    @OptionGroup(title: "Link timing") var linkTiming: LinkTimingOptions
     @OptionGroup(title: "Work limits") var workLimits: ClientWorkLimits
     @OptionGroup(title: "Method") var method: ClientMethodOptions
 
@@ -120,6 +121,7 @@ struct ClientCommand: ParsableCommand {
         let node = ClientNode(data: clientData, configuration: configuration, log: logLine)
         var options = SocketOptions()
         options.maxMessageBytes = Int64(maxMessageBytes) + (64 << 10)
+        linkTiming.apply(to: &options)
         let transport = try ZMQTransport.dealer(context: try ZMQContext(), connect: connect, options: options,
                                                 curve: try curve.configuration())
         defer { transport.close() }

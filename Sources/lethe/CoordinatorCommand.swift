@@ -70,12 +70,20 @@ struct CoordinatorCommand: ParsableCommand {
             + "seconds of its metadata key train_seconds (0 if absent) as its time and loadedFrom set in "
             + "activities.json. Used by lethe simulate --cache-dir. Ignored when the ledger already holds a model."))
     var initialModel: String?
+    @OptionGroup(title: "Link timing") var linkTiming: LinkTimingOptions
+    @Option(help: ArgumentHelp("Seconds without a message from a client before it is counted as gone.",
+                               discussion: "Clients send a heartbeat every second; on a slow link a heartbeat can wait "
+                                   + "behind a large upload, so keep this above the time one model takes to arrive."))
+    var clientDeadAfter = 5.0
     @Option(help: ArgumentHelp("Log lines on standard error: text, or json (one object per event: time, level, node, "
                                + "message).")) var logFormat: LogFormat = .text
 
     func validate() throws {
         guard AggregationRule(parsing: aggregation) != nil else {
             throw ValidationError("--aggregation must be weighted-mean, median or trimmed-mean:β with 0 ≤ β < 0.5")
+        }
+        guard clientDeadAfter >= 1, clientDeadAfter <= 3600 else {
+            throw ValidationError("--client-dead-after must be between 1 and 3600 seconds")
         }
         guard ["dense", "top-k"].contains(saliency) else { throw ValidationError("--saliency must be dense or top-k") }
         guard ledger != "" else {
@@ -116,6 +124,7 @@ struct CoordinatorCommand: ParsableCommand {
         settings.signingKey = try SigningKey.loadOrCreate(path: signingKey ?? "\(output)/keys/signing-key.pem")
         var options = SocketOptions()
         options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
+        linkTiming.apply(to: &options)
         let curveSettings = try curve()
         // A refused handshake never reaches the node as a message; the transport reports each cause once.
         let refusals = HandshakeRefusals(report: log.line)
@@ -158,6 +167,8 @@ struct CoordinatorCommand: ParsableCommand {
         var federation = FederationConfiguration()
         federation.training.rounds = rounds
         federation.training.localEpochs = localEpochs
+        let interval = Double(federation.liveness.heartbeatIntervalMilliseconds) / 1000
+        federation.liveness.liveness = UInt32(max(1, (clientDeadAfter / interval).rounded(.up)))
         federation.training.seed = seed
         federation.aggregation = AggregationRule(parsing: aggregation) ?? .weightedMean
         federation.unlearning.saliencyEncoding = saliency == "top-k" ? .topK : .dense
