@@ -132,6 +132,8 @@ extension CoordinatorNode {
             // Job messages need a job id (WireCodec); outside a deletion job the model belongs to "train".
             send(body, to: client, jobID: job?.request.id ?? "train", round: 0)
         }
+        // Outside a job that was the current model; a job's own version does not count for training rounds.
+        if job == nil { modelSent[client] = modelVersion } else { modelSent.removeValue(forKey: client) }
         if comeback { try jobEvent(.clientReturned(client, now: now)) }
     }
 

@@ -77,11 +77,14 @@ extension CoordinatorNode {
         trainingRoundCounter += 1
         let strategy = FederatedTraining(training: configuration.federation.training,
                                          rule: configuration.federation.aggregation)
+        let asked = strategy.sampleClients(Set(clients.alive.keys), round: trainingRoundCounter)
         let round = TrainingRound(round: trainingRoundCounter, modelVersion: modelVersion, weightCount: weights.count,
-                                  clients: Set(clients.alive.keys), strategy: strategy, now: now,
+                                  clients: asked, strategy: strategy, now: now,
                                   timeout: configuration.federation.timeouts.training)
         let request = trainRequest(for: round)
-        var sent = 0
+        // With a fraction of clients per round, rounds do not broadcast their model to everyone; a sampled client
+        // that missed the last versions gets the current model first.
+        var sent = sampledRounds ? sendModel(to: asked.filter { modelSent[$0] != modelVersion }.sorted()) : 0
         for client in round.quorum.asked.sorted() {
             sent += send(.trainRequest(request), to: client, jobID: "train", round: trainingRoundCounter)
         }
@@ -91,8 +94,11 @@ extension CoordinatorNode {
         run.retryAt = nil
         training = run
         log("training \(run.plan.name): round \(run.completed + 1)/\(run.plan.rounds) (wire round \(trainingRoundCounter)) "
-            + "asked \(round.quorum.asked.count) client(s)")
+            + "asked \(round.quorum.asked.count) of \(clients.alive.count) client(s)")
     }
+
+    /// Whether rounds ask a sample of the clients (`fractionFit` < 1) rather than all of them.
+    var sampledRounds: Bool { configuration.federation.training.fractionFit < 1 }
 
     /// The TrainRequest of `round` (sent when it starts, and again to a client re-sent the model).
     func trainRequest(for round: TrainingRound) -> Lethe_V1_TrainRequest {
@@ -151,7 +157,8 @@ extension CoordinatorNode {
             if let line = repeats.resolve() { log(line) }
             log(String(format: "training %@: round %d/%d done, %d update(s), mean local loss %.4f → model v%llu",
                        run.plan.name, run.completed, run.plan.rounds, contributors.count, loss, modelVersion))
-            broadcastModel(phaseKey: "round-\(run.completed)")
+            // Sampled rounds send the model only to the next round's clients; everyone gets the final one.
+            if !sampledRounds || run.completed >= run.plan.rounds { broadcastModel(phaseKey: "round-\(run.completed)") }
             if run.completed >= run.plan.rounds { try finishRun() } else { startRound(now: clock.now()) }
         case .failed(let reason):
             scheduleRetry(reason, now: clock.now())
@@ -159,12 +166,19 @@ extension CoordinatorNode {
     }
 
     func broadcastModel(phaseKey: String) {
-        var sent = 0
-        for body in ModelWeightsWire.bodies(version: modelVersion, weights: weights, maxElements: maxElements) {
-            for client in clients.alive.keys.sorted() { sent += send(body, to: client, jobID: "train", round: 0) }
-        }
+        let sent = sendModel(to: clients.alive.keys.sorted())
         training?.report.bytesSent += UInt64(sent)
         training?.report.phaseBytes["\(phaseKey).sent", default: 0] += UInt64(sent)
+    }
+
+    /// Sends the current model to `targets` and notes that they hold it; returns the bytes sent.
+    func sendModel(to targets: [ClientID]) -> Int {
+        var sent = 0
+        for body in ModelWeightsWire.bodies(version: modelVersion, weights: weights, maxElements: maxElements) {
+            for client in targets { sent += send(body, to: client, jobID: "train", round: 0) }
+        }
+        for client in targets { modelSent[client] = modelVersion }
+        return sent
     }
 
     /// Publishes the run's model (with its wall seconds as `train_seconds`, which `--initial-model` reads back)

@@ -40,6 +40,8 @@ public final class CoordinatorNode: @unchecked Sendable {
     var messageNumber: UInt64 = 0
     var trainingRoundCounter: UInt64 = 0
     var reassembly: [ClientID: TensorReassembler] = [:]
+    /// The model version last sent to each client (sampled rounds send the model only to who lacks it).
+    var modelSent: [ClientID: UInt64] = [:]
     var lastHeartbeat = -Double.infinity
     /// This process's incarnation, stamped on every message it sends: clients scope message numbers and model
     /// versions to it, so a restarted coordinator's first messages are not taken for replays.

@@ -51,6 +51,8 @@ public struct FederatedRunKey: Equatable, Sendable {
             + "local-epochs=\(t.localEpochs) batch=\(t.batchSize) lr=\(t.learningRate) momentum=\(t.momentum) "
             + "weight-decay=\(t.weightDecay) training-seed=\(t.seed) min-clients=\(t.minimumClients) "
             + "aggregation=\(aggregation)"
+            // Named only when it samples, so the keys of runs that ask every client stay as they were.
+            + (t.fractionFit < 1 ? " fraction-fit=\(t.fractionFit)" : "")
     }
 
     /// The clean run's inputs plus the deletion: `scenario` (e.g. "ids", "class:3") and the deleted sample ids.

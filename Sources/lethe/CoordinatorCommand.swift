@@ -38,6 +38,10 @@ struct CoordinatorCommand: ParsableCommand {
     var config: String?
     @Option(help: "FedAvg rounds for the original model.") var rounds = 5
     @Option(help: "Local epochs per round.") var localEpochs = 2
+    @Option(help: ArgumentHelp("Fraction of the live clients asked to train each round, drawn per round from the seed.",
+                               discussion: "As Flower's fraction_fit: ⌈fraction × clients⌉ per round, at least one; "
+                                   + "rounds then send the model only to the clients they ask. 1 asks everyone."))
+    var fractionFit = 1.0
     @Option(help: "Seed of the initial model and of the rounds.") var seed: UInt64 = 1
     @Option(help: "Aggregation rule: weighted-mean, median or trimmed-mean:β.") var aggregation = "weighted-mean"
     @Option(help: "Saliency reports: dense (exact aggregation) or top-k (compressed vote).") var saliency = "dense"
@@ -81,6 +85,9 @@ struct CoordinatorCommand: ParsableCommand {
     func validate() throws {
         guard AggregationRule(parsing: aggregation) != nil else {
             throw ValidationError("--aggregation must be weighted-mean, median or trimmed-mean:β with 0 ≤ β < 0.5")
+        }
+        guard fractionFit > 0, fractionFit <= 1 else {
+            throw ValidationError("--fraction-fit must be in (0, 1]: \(fractionFit) is not")
         }
         guard clientDeadAfter >= 1, clientDeadAfter <= 3600 else {
             throw ValidationError("--client-dead-after must be between 1 and 3600 seconds")
@@ -167,6 +174,7 @@ struct CoordinatorCommand: ParsableCommand {
         var federation = FederationConfiguration()
         federation.training.rounds = rounds
         federation.training.localEpochs = localEpochs
+        federation.training.fractionFit = fractionFit
         let interval = Double(federation.liveness.heartbeatIntervalMilliseconds) / 1000
         federation.liveness.liveness = UInt32(max(1, (clientDeadAfter / interval).rounded(.up)))
         federation.training.seed = seed

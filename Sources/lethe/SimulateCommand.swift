@@ -59,6 +59,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "FedAvg rounds of the original model and of federated Retrain.") var rounds = 5
     @Option(help: "Local epochs per round.") var localEpochs = 2
     @Option(help: "FedAvg rounds of federated FT from the original model.") var ftRounds = 2
+    @Option(help: "Fraction of the clients asked to train in each FedAvg round (coordinator --fraction-fit).")
+    var fractionFit = 1.0
     @Option(help: ArgumentHelp("WSS-CL stage-1 (KL forgetting) epochs on the forget holders.",
                                discussion: "Default: the federation's sample default (5) for sample ids; for a class or a "
                                    + "whole client about 30 forget batches per holder, ceil(3,840 / the largest "
@@ -146,6 +148,9 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         guard clients >= 1, clients <= 64 else { throw ValidationError("--clients must be in 1…64") }
+        guard fractionFit > 0, fractionFit <= 1 else {
+            throw ValidationError("--fraction-fit must be in (0, 1]: \(fractionFit) is not")
+        }
         if try parsedCanary() != nil, case .wholeClass = try parsedScenario() {
             throw ValidationError("--canary: \(CanaryError.meaninglessForClassDeletion)")
         }
@@ -212,6 +217,7 @@ struct SimulateCommand: ParsableCommand {
         let nodeSettings = ["--rounds", "\(rounds)", "--local-epochs", "\(localEpochs)", "--seed", "\(seed)",
                             "--saliency", saliency, "--forgetting-epochs", "\(stage1)", "--contrastive-epochs", "\(stage2)"]
             + (forgettingLearningRate.map { ["--forgetting-learning-rate", "\($0)"] } ?? [])
+            + (fractionFit < 1 ? ["--fraction-fit", "\(fractionFit)"] : [])
         let cache = try cacheDir.map {
             SimulationCache(directory: URL(fileURLWithPath: $0),
                             key: try runKey(coordinatorSettings: nodeSettings, trainPerClient: perClient,

@@ -80,6 +80,19 @@ struct LetheProcess {
         #expect(help.status == 0 && help.output.contains("analytic Gaussian mechanism"), "\(help.output)")
     }
 
+    @Test func aFractionFitOrLinkTimeOutsideItsRangeIsRefused() throws {
+        for bad in ["0", "1.5", "-1"] {
+            try expectFailure(["coordinator", "--fraction-fit", bad, "--ledger", "memory"], mentions: "--fraction-fit must be in (0, 1]")
+            try expectFailure(["simulate", "--fraction-fit", bad], mentions: "--fraction-fit must be in (0, 1]")
+        }
+        try expectFailure(["coordinator", "--zmtp-heartbeat-timeout", "0.5", "--ledger", "memory"],
+                          mentions: "--zmtp-heartbeat-timeout must be between 1 and 3600 seconds")
+        try expectFailure(["client", "--connect", "tcp://127.0.0.1:1", "--id", "c", "--zmtp-heartbeat-timeout", "9999"],
+                          mentions: "--zmtp-heartbeat-timeout must be between 1 and 3600 seconds")
+        try expectFailure(["coordinator", "--client-dead-after", "0", "--ledger", "memory"],
+                          mentions: "--client-dead-after must be between 1 and 3600 seconds")
+    }
+
     /// `--initial-model` is checked against cnn-small before the coordinator binds or writes anything.
     @Test func coordinatorRefusesAnInitialModelThatIsNotCnnSmall() throws {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

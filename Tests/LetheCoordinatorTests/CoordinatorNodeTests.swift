@@ -18,10 +18,14 @@ final class Harness {
     let loadedOriginal: LoadedOriginal?
     let comparisons: [CoordinatorConfiguration.Comparison]
     let signingKey: SigningKey?
+    /// Changes to the harness's configuration, applied last.
+    let configure: (inout CoordinatorConfiguration) -> Void
 
     init(store: any JobStore = InMemoryJobStore(), output: URL? = nil, stopAfterJobs: Int = 1,
          loadedOriginal: LoadedOriginal? = nil,
-         comparisons: [CoordinatorConfiguration.Comparison] = [.retrain(rounds: 1)], signingKey: SigningKey? = nil) throws {
+         comparisons: [CoordinatorConfiguration.Comparison] = [.retrain(rounds: 1)], signingKey: SigningKey? = nil,
+         configure: @escaping (inout CoordinatorConfiguration) -> Void = { _ in }) throws {
+        self.configure = configure
         self.store = store
         self.signingKey = signingKey
         self.loadedOriginal = loadedOriginal
@@ -43,6 +47,7 @@ final class Harness {
         configuration.comparisons = comparisons
         configuration.limits.maxMessageBytes = 64 << 10
         configuration.signingKey = signingKey
+        configure(&configuration)
         let transport = try network.bind("coordinator")
         let lines = self.lines
         node = try CoordinatorNode(transport: transport, store: store, configuration: configuration,
@@ -404,4 +409,34 @@ final class KilledAfterPublishing: JobStore {
     func latestModelVersion() throws -> ModelVersionRecord? { try inner.latestModelVersion() }
     func recordCertificate(_ certificate: CertificateRecord) throws { try inner.recordCertificate(certificate) }
     func certificates() throws -> [CertificateRecord] { try inner.certificates() }
+}
+
+/// `fractionFit` < 1: each FedAvg round asks a seeded sample of the clients and sends the model only to them; the
+/// final model still reaches everyone.
+@Suite(.serialized) struct SampledRoundTests {
+    @Test func aRoundAsksItsSampleOnlyAndTheFinalModelReachesEveryone() throws {
+        let h = try Harness(comparisons: [], configure: { $0.federation.training.fractionFit = 0.3 })
+        try h.connectClients()
+        try h.pump(until: { (try? h.store.latestModelVersion()) != nil })
+        #expect(try h.store.latestModelVersion()?.version == 2)
+        func count(_ client: FakeClient, _ match: (Lethe_V1_Envelope.OneOf_Body) -> Bool) -> Int {
+            client.received.filter { $0.body.map(match) ?? false }.count
+        }
+        let requests = h.clients.map { c in count(c) { if case .trainRequest = $0 { true } else { false } } }
+        #expect(requests.reduce(0, +) == 2, "⌈0.3 × 3⌉ = 1 client per round, 2 rounds: \(requests)")
+        // Each round's model is its one client's update: the fakes send their label count (c0: 2, c1 and c2: 1).
+        let sampled = FederatedTraining(training: h.node.configuration.federation.training)
+        let live = Set(["c0", "c1", "c2"])
+        let last = try #require(sampled.sampleClients(live, round: 2).first)
+        #expect(h.node.weights == [Float](repeating: last == "c0" ? 2 : 1, count: 8))
+        // Versions: v0 at Hello, v1 after round 1 (sent only if round 2's client lacked it), v2 to everyone.
+        for client in h.clients {
+            let versions = client.received.compactMap { e -> UInt64? in
+                if case .modelWeights(let w)? = e.body { w.modelVersion } else { nil }
+            }
+            #expect(versions.last == 2, "\(client.id) did not get the final model: \(versions)")
+            #expect(versions.contains(1) == sampled.sampleClients(live, round: 2).contains(client.id),
+                    "\(client.id) got v1 though round 2 did not ask it, or missed it: \(versions)")
+        }
+    }
 }

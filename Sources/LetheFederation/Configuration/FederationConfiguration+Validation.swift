@@ -19,6 +19,7 @@ extension FederationConfiguration {
         try check(training.localEpochs >= 1, "training.localEpochs", "must be at least 1")
         try check(training.batchSize >= 1, "training.batchSize", "must be at least 1")
         try check(training.learningRate > 0 && training.learningRate.isFinite, "training.learningRate", "must be > 0")
+        try check(training.fractionFit > 0 && training.fractionFit <= 1, "training.fractionFit", "must be in (0, 1]")
         try check((0...1).contains(unlearning.maskFraction), "unlearning.maskFraction", "must be in [0, 1]")
         try check(unlearning.reportFraction > 0 && unlearning.reportFraction <= 1, "unlearning.reportFraction",
                   "must be in (0, 1]")

@@ -29,7 +29,28 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         public var seed: UInt64 = 1
         /// Fewest updates a round accepts after dropping dead clients (at least 1).
         public var minimumClients = 1
+        /// Fraction of the live clients asked to train in each round, drawn afresh per round from the round's seed
+        /// (Flower's `fraction_fit`): ⌈fraction × live⌉ of them, and never fewer than `minimumClients`. 1 asks all.
+        public var fractionFit = 1.0
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case rounds, localEpochs, batchSize, learningRate, momentum, weightDecay, seed, minimumClients, fractionFit
+        }
+
+        /// Configurations recorded before `fractionFit` existed (in ledgers and certificates) read as 1.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            rounds = try c.decode(Int.self, forKey: .rounds)
+            localEpochs = try c.decode(Int.self, forKey: .localEpochs)
+            batchSize = try c.decode(Int.self, forKey: .batchSize)
+            learningRate = try c.decode(Float.self, forKey: .learningRate)
+            momentum = try c.decode(Float.self, forKey: .momentum)
+            weightDecay = try c.decode(Float.self, forKey: .weightDecay)
+            seed = try c.decode(UInt64.self, forKey: .seed)
+            minimumClients = try c.decode(Int.self, forKey: .minimumClients)
+            fractionFit = try c.decodeIfPresent(Double.self, forKey: .fractionFit) ?? 1
+        }
     }
 
     /// The federated WSS-CL job (ARCHITECTURE.md "Data flow of one federated deletion").

@@ -1,3 +1,5 @@
+import LetheTensor
+
 /// What each client is asked to do in one FedAvg round (the fields of a TrainRequest).
 public struct TrainInstruction: Equatable, Sendable {
     public var modelVersion: UInt64
@@ -43,6 +45,18 @@ public struct FederatedTraining: Equatable, Sendable {
         TrainInstruction(modelVersion: modelVersion, localEpochs: training.localEpochs, batchSize: training.batchSize,
                          learningRate: training.learningRate, momentum: training.momentum,
                          weightDecay: training.weightDecay, seed: training.seed &+ round)
+    }
+
+    /// The clients asked to train in round `round`: all of `live` at `fractionFit` 1, otherwise a seeded draw of
+    /// ⌈fraction × n⌉ (at least `minimumClients`, at most n), a different draw each round. Sorted ids are shuffled, so
+    /// the draw depends only on the seed, the round and who is live, not on the order clients joined.
+    public func sampleClients(_ live: Set<ClientID>, round: UInt64) -> Set<ClientID> {
+        guard training.fractionFit < 1, !live.isEmpty else { return live }
+        let wanted = Int((training.fractionFit * Double(live.count)).rounded(.up))
+        let count = min(live.count, max(wanted, training.minimumClients, 1))
+        var generator = SeededGenerator(seed: training.seed).derived(0x6669_7400 &+ round)  // "fit" stream per round
+        let sorted = live.sorted()
+        return Set(generator.permutation(sorted.count).prefix(count).map { sorted[$0] })
     }
 
     /// The clients' models combined by the rule, weighted by their sample counts (FedAvg: θ = Σ n_k θ_k / Σ n_k).
