@@ -81,9 +81,9 @@ struct LetheProcess {
     }
 
     @Test func aFractionFitOrLinkTimeOutsideItsRangeIsRefused() throws {
-        for bad in ["0", "1.5", "-1"] {
-            try expectFailure(["coordinator", "--fraction-fit", bad, "--ledger", "memory"], mentions: "--fraction-fit must be in (0, 1]")
-            try expectFailure(["simulate", "--fraction-fit", bad], mentions: "--fraction-fit must be in (0, 1]")
+        for bad in ["0", "1.5", "-1"] {  // "=" so that ArgumentParser takes "-1" as the value, not as a flag
+            try expectFailure(["coordinator", "--fraction-fit=\(bad)", "--ledger", "memory"], mentions: "--fraction-fit must be in (0, 1]")
+            try expectFailure(["simulate", "--fraction-fit=\(bad)"], mentions: "--fraction-fit must be in (0, 1]")
         }
         try expectFailure(["coordinator", "--zmtp-heartbeat-timeout", "0.5", "--ledger", "memory"],
                           mentions: "--zmtp-heartbeat-timeout must be between 1 and 3600 seconds")
