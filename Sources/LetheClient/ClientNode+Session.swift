@@ -70,7 +70,7 @@ extension ClientNode {
             throw .checksum(version: version, detail: "expected \(hex(sha256)), computed \(hex(actual))")
         }
         state.modelVersion = version
-        state.parameters = parameters.storage
+        state.parameters = sharedModels?.shared(parameters.storage, sha256: actual) ?? parameters.storage
         log("installed model version \(version) (\(parameters.count) parameters, sha256 \(hex(actual).prefix(12))…)")
     }
 

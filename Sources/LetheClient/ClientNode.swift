@@ -13,6 +13,9 @@ public final class ClientNode {
     let model: Sequential
     let log: @Sendable (String) -> Void
 
+    /// Where installed models are shared with other nodes of this process (nil: each node keeps its own copy).
+    let sharedModels: SharedModels?
+
     /// - Parameter log: receives one line per protocol step (phase, round, counts, seconds).
     public init(data: ClientData, configuration: ClientConfiguration, architecture: Architecture = .cnnSmall,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -20,6 +23,20 @@ public final class ClientNode {
         self.configuration = configuration
         self.model = architecture.build(seed: 0, inputChannels: data.train.channels, classes: data.classCount)
         self.log = log
+        sharedModels = nil
+    }
+
+    /// A node that borrows `scratch` (a model of the protocol's architecture) and installs models through
+    /// `sharedModels`: how a thousand virtual clients in one process hold one scratch model per worker thread and
+    /// one copy of each model version, not one of each per client. Nodes sharing `scratch` must be used by one
+    /// thread at a time between them (`VirtualClientHost` gives each worker its own).
+    public init(data: ClientData, configuration: ClientConfiguration, scratch: Sequential, sharedModels: SharedModels,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.data = data
+        self.configuration = configuration
+        self.model = scratch
+        self.log = log
+        self.sharedModels = sharedModels
     }
 
     /// Number of weights of the model (the length of every parameter vector, mask and dense saliency report).

@@ -21,6 +21,8 @@ public final class CoordinatorNode: @unchecked Sendable {
     var clients = ClientRegistry()
     var modelVersion: UInt64 = 0
     var weights: [Float]
+    /// Number of weights of the model (for the start-up line).
+    public var weightCount: Int { weights.count }
     let initialWeights: [Float]
     var originalWeights: [Float]?
     /// The original to publish instead of training it, if any (used only when the store holds no model yet).

@@ -7,8 +7,8 @@ import Foundation
 /// `.peerUnreachable`), so coordinator and client logic can be tested exactly, as swift-nio pairs real and
 /// embedded channels. Thread-safe: every queue is guarded by one lock.
 public final class InProcessNetwork: @unchecked Sendable {
-    fileprivate let condition = NSCondition()
-    fileprivate var servers: [String: InProcessTransport] = [:]
+    let condition = NSCondition()
+    var servers: [String: InProcessTransport] = [:]
     public init() {}
 
     /// A server endpoint named `name`.
@@ -38,16 +38,18 @@ public final class InProcessNetwork: @unchecked Sendable {
 public final class InProcessTransport: MessageTransport, @unchecked Sendable {
     private let network: InProcessNetwork
     private let name: String
-    private let identity: PeerID
+    let identity: PeerID
     private let userID: String?
     private let maxMessageBytes: Int
-    fileprivate var clients: [PeerID: InProcessTransport] = [:]
-    private var inbox: [ReceivedMessage] = []
-    private var closed = false
+    var clients: [PeerID: InProcessTransport] = [:]
+    private var inbox = FIFOQueue<ReceivedMessage>()
+    var closed = false
+    /// Set on the members of an `InProcessClientGroup`: what is sent to them lands in the group's one inbox.
+    weak var group: InProcessClientGroup?
     /// Messages dropped because a frame exceeded `maxMessageBytes` (as ZMQ_MAXMSGSIZE would).
     public private(set) var droppedOversized = 0
 
-    fileprivate init(network: InProcessNetwork, name: String, identity: PeerID, userID: String?, maxMessageBytes: Int) {
+    init(network: InProcessNetwork, name: String, identity: PeerID, userID: String?, maxMessageBytes: Int) {
         self.network = network
         self.name = name
         self.identity = identity
@@ -68,6 +70,10 @@ public final class InProcessTransport: MessageTransport, @unchecked Sendable {
             target.droppedOversized += 1
             return
         }
+        if let group = target.group {
+            try group.deliver(ReceivedMessage(peer: identity, frames: frames, userID: userID), to: target.identity)
+            return
+        }
         target.inbox.append(ReceivedMessage(peer: identity, frames: frames, userID: userID))
         condition.broadcast()
     }
@@ -81,7 +87,7 @@ public final class InProcessTransport: MessageTransport, @unchecked Sendable {
             guard condition.wait(until: deadline) else { break }
         }
         guard !closed else { throw .closed }
-        return inbox.isEmpty ? nil : inbox.removeFirst()
+        return inbox.popFirst()
     }
 
     public func close() {
@@ -90,5 +96,28 @@ public final class InProcessTransport: MessageTransport, @unchecked Sendable {
             if identity == .server, network.servers[name] === self { network.servers[name] = nil }
             network.condition.broadcast()
         }
+    }
+}
+
+/// A first-in first-out queue whose pop is O(1) (an array and a head index, compacted once half is consumed):
+/// a coordinator's inbox can hold thousands of heartbeats while it is busy, and `removeFirst` would move them all.
+struct FIFOQueue<Element> {
+    private var items: [Element] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+    var count: Int { items.count - head }
+
+    mutating func append(_ item: Element) { items.append(item) }
+
+    mutating func popFirst() -> Element? {
+        guard head < items.count else { return nil }
+        let item = items[head]
+        head += 1
+        if head >= 1024, head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return item
     }
 }

@@ -6,6 +6,7 @@ import LetheFederation
 import LetheLedger
 import LetheNN
 import LetheTransport
+import LetheWire
 
 /// `lethe coordinator`: the federation's server. Trains the federated model (or publishes `--initial-model`), then
 /// serves deletion requests until stopped; every published version lands in `--output` with its SHA-256 in the job
@@ -118,6 +119,30 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     private func serve(log: NodeLog) throws {
+        var options = SocketOptions()
+        options.maxMessageBytes = Int64(WireLimits.default.maxMessageBytes) + (64 << 10)
+        linkTiming.apply(to: &options)
+        let curveSettings = try curve()
+        // A refused handshake never reaches the node as a message; the transport reports each cause once.
+        let refusals = HandshakeRefusals(report: log.line)
+        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: curveSettings,
+                                                refusals: refusals)
+        let node = try makeNode(transport: transport, log: log.line)
+        log("bound to \(transport.endpoint); model \(node.weightCount) weights; "
+            + (curveSettings.map { "CURVE on, \($0.allowedClientKeys.count) allowed key(s)" } ?? "plaintext (no CURVE)"))
+        // SIGTERM (systemd, a test harness) and SIGINT stop the node between steps: the ledger is already durable,
+        // the census is written and the socket closed.
+        let stop = StopRequest()
+        let signals = StopSignals { log("signal \($0): stopping"); stop.request() }
+        defer { signals.cancel() }
+        try node.run(shouldStop: { stop.isRequested })
+        node.writeCensus()
+        transport.close()
+    }
+
+    /// The coordinator node these options describe, over `transport` (a bound ZeroMQ socket, or the in-process
+    /// network of `lethe simulate --virtual-clients`), with its ledger and output folder opened.
+    func makeNode(transport: any MessageTransport, log: @escaping @Sendable (String) -> Void) throws -> CoordinatorNode {
         let model = Architecture.cnnSmall.build(seed: seed)
         let loaded = try initialModel.map(Self.loadOriginal)
         var settings = CoordinatorConfiguration(outputDirectory: URL(fileURLWithPath: output),
@@ -129,30 +154,11 @@ struct CoordinatorCommand: ParsableCommand {
         settings.stopAfterJobs = stopAfterJobs
         settings.comparisons = try parseComparisons(comparisons)
         settings.signingKey = try SigningKey.loadOrCreate(path: signingKey ?? "\(output)/keys/signing-key.pem")
-        var options = SocketOptions()
-        options.maxMessageBytes = Int64(settings.limits.maxMessageBytes) + (64 << 10)
-        linkTiming.apply(to: &options)
-        let curveSettings = try curve()
-        // A refused handshake never reaches the node as a message; the transport reports each cause once.
-        let refusals = HandshakeRefusals(report: log.line)
-        let transport = try ZMQTransport.router(context: ZMQContext(), bind: bind, options: options, curve: curveSettings,
-                                                refusals: refusals)
-        log("bound to \(transport.endpoint); model \(model.parameters.count) weights; "
-            + (curveSettings.map { "CURVE on, \($0.allowedClientKeys.count) allowed key(s)" } ?? "plaintext (no CURVE)"))
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let store: JobStore = ledger == "memory" ? InMemoryJobStore()
             : try Ledger(path: ledger ?? URL(fileURLWithPath: output).appendingPathComponent("ledger.sqlite").path)
-        let node = try CoordinatorNode(transport: transport, store: store, configuration: settings,
-                                       initialWeights: model.parameters.values, loadedOriginal: loaded,
-                                       log: log.line)
-        // SIGTERM (systemd, a test harness) and SIGINT stop the node between steps: the ledger is already durable,
-        // the census is written and the socket closed.
-        let stop = StopRequest()
-        let signals = StopSignals { log("signal \($0): stopping"); stop.request() }
-        defer { signals.cancel() }
-        try node.run(shouldStop: { stop.isRequested })
-        node.writeCensus()
-        transport.close()
+        return try CoordinatorNode(transport: transport, store: store, configuration: settings,
+                                   initialWeights: model.parameters.values, loadedOriginal: loaded, log: log)
     }
 
     /// `--initial-model`: the checkpoint's weights, checked against cnn-small (every tensor's name and shape,

@@ -67,6 +67,12 @@ func submitDeletion(_ request: DeletionRequestRecord, to endpoint: String, curve
         return (false, failure.description, nil)
     }
     defer { connection.close() }
+    return try awaitDeletion(over: connection, timeout: timeout, waitTimeout: waitTimeout)
+}
+
+/// The acknowledgement of the deletion request `connection` sent, then (with `waitTimeout`) its job's outcome.
+func awaitDeletion(over connection: SubmitterConnection, timeout: Double,
+                   waitTimeout: Double?) throws -> (accepted: Bool, ack: String, status: String?) {
     let ackDeadline = Date().addingTimeInterval(timeout)
     var ack: Lethe_V1_DeletionAck?
     while ack == nil, let reply = try connection.nextReply(before: ackDeadline) {

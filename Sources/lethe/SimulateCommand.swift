@@ -31,7 +31,14 @@ struct SimulateCommand: ParsableCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(help: "Number of client processes.") var clients = 4
+    @Option(name: .customLong("clients"), help: "Number of client processes.") var clientProcesses = 4
+    @Option(help: ArgumentHelp("Host this many clients in this process instead of one process each (instead of "
+                               + "--clients).",
+                               discussion: "The coordinator and N client nodes over the in-process transport: one "
+                                   + "receiving thread, one handler thread per core, one copy of each model version. "
+                                   + "With --fraction-fit, as Flower's simulation engine: e.g. --virtual-clients 1000 "
+                                   + "--fraction-fit 0.05 --full splits the training set 1,000 ways."))
+    var virtualClients: Int?
     @Option(help: "Training images per client (default 3,000; --full: the whole share of 60,000).")
     var trainPerClient: Int?
     @Option(help: "Test images in all, split among the clients' local slices (default 2,000; --full: 10,000).")
@@ -147,7 +154,13 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard clients >= 1, clients <= 64 else { throw ValidationError("--clients must be in 1…64") }
+        if let virtualClients {
+            guard virtualClients >= 1, virtualClients <= 10_000 else {
+                throw ValidationError("--virtual-clients must be in 1…10,000: \(virtualClients) is not")
+            }
+        } else {
+            guard clientProcesses >= 1, clientProcesses <= 64 else { throw ValidationError("--clients must be in 1…64") }
+        }
         guard fractionFit > 0, fractionFit <= 1 else {
             throw ValidationError("--fraction-fit must be in (0, 1]: \(fractionFit) is not")
         }
@@ -180,10 +193,6 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        // Children's peak memory is a maximum over every child this process ever waited for, and it survives exec:
-        // started through `Deploy/run-main.sh`, it already holds the `swift build` before it. Only a peak that grew
-        // during the run is the coordinator's.
-        let childPeakBefore = Self.childrenPeakResidentMiB()
         let scenario = try parsedScenario()
         let folder = URL(fileURLWithPath: runDir ?? NSTemporaryDirectory() + "lethe-simulate-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -239,89 +248,59 @@ struct SimulateCommand: ParsableCommand {
             + "images (\(partition)), \(testPositions.count) test images; deleting \(plan.describe)\(canaryText); "
             + "FedAvg \(rounds) round(s) × \(localEpochs) local epoch(s), FT \(ftRounds) round(s), WSS-CL stage 1 "
             + "\(stage1) epoch(s), stage 2 \(stage2) epoch(s)")
-        log("cores: \(cores) available; \(clients + 1) node processes × \(threadsPerNode) BLAS thread(s) "
-            + "(OPENBLAS_NUM_THREADS=\(threadsPerNode))")
-
-        let endpoint: String
-        if transport == "tcp" {
-            endpoint = "tcp://127.0.0.1:\(try freeLoopbackPort())"
+        if virtualClients == nil {
+            log("cores: \(cores) available; \(clients + 1) node processes × \(threadsPerNode) BLAS thread(s) "
+                + "(OPENBLAS_NUM_THREADS=\(threadsPerNode))")
         } else {
-            let path = folder.appendingPathComponent("coordinator.sock").path
-            endpoint = "ipc://" + (path.utf8.count < 100 ? path : NSTemporaryDirectory() + "lethe-\(getpid()).sock")
-        }
-        let ids = (0..<clients).map { "client-\($0)" }
-        let nodes = SimulationNodes(executable: SimulationNodes.executableURL, folder: folder,
-                                    blasThreads: threadsPerNode)
-        let interrupts = StopSignals { number in
-            log("signal \(number): stopping every node")
-            nodes.terminateAll(grace: 2)
-            Foundation.exit(130)
-        }
-        defer {
-            nodes.terminateAll()
-            interrupts.cancel()
+            log("cores: \(cores) available; the coordinator and \(clients) virtual clients in this process, "
+                + "\(max(1, cores)) worker thread(s) × 1 BLAS thread")
         }
 
-        var coordinatorArguments = ["coordinator", "--bind", endpoint, "--expected-clients", ids.joined(separator: ","),
+        let ids = (0..<clients).map { "client-\($0)" }
+        var coordinatorArguments = ["coordinator", "--expected-clients", ids.joined(separator: ","),
                                     "--output", coordinatorFolder.path, "--stop-after-jobs", "1"] + nodeSettings
         let comparisons = comparisonList(retrainCached: cachedRetrain != nil)
         if !comparisons.isEmpty { coordinatorArguments += ["--comparisons", comparisons] }
         if let cachedOriginal { coordinatorArguments += ["--initial-model", cachedOriginal.url.path] }
-        let coordinator = try nodes.start("coordinator", arguments: coordinatorArguments, echo: true)
-        var clientNodes: [SimulationNodes.Node] = []
-        for (index, id) in ids.enumerated() {
-            var arguments = ["client", "--connect", endpoint, "--id", id, "--seed", "\(seed)", "--clients", "\(clients)",
-                             "--index", "\(index)", "--partition", partition, "--test-limit", "\(testPerClient)",
-                             "--threads", "\(threadsPerNode)"] + clientLimits.clientArguments
-                + clientMethod.clientArguments
-            if let perClient { arguments += ["--limit", "\(perClient)"] }
-            if let canary, let canaryFile, id == plan.target {
-                arguments += ["--canary", canary.description, "--canary-ids", canaryFile.path]
+        let federation: SimulatedFederation
+        if virtualClients != nil {
+            let clientData = try virtualClientData(shares: shares, specs: specs, train: train, test: test, plan: plan,
+                                                   canary: canary)
+            federation = try VirtualFederation(coordinator: try virtualCoordinator(coordinatorArguments),
+                                               clients: clientData, workers: max(1, cores), folder: folder,
+                                               echoClients: verbose)
+        } else {
+            let clientArguments = ids.enumerated().map { index, id in
+                var arguments = ["client", "--id", id, "--seed", "\(seed)", "--clients", "\(clients)",
+                                 "--index", "\(index)", "--partition", partition, "--test-limit", "\(testPerClient)",
+                                 "--threads", "\(threadsPerNode)"] + clientLimits.clientArguments
+                    + clientMethod.clientArguments
+                if let perClient { arguments += ["--limit", "\(perClient)"] }
+                if let canary, let canaryFile, id == plan.target {
+                    arguments += ["--canary", canary.description, "--canary-ids", canaryFile.path]
+                }
+                if let dir = data.dataDir { arguments += ["--data-dir", dir] }
+                return (id, arguments)
             }
-            if let dir = data.dataDir { arguments += ["--data-dir", dir] }
-            clientNodes.append(try nodes.start(id, arguments: arguments, echo: verbose))
+            federation = try ProcessFederation(endpoint: try processEndpoint(folder), folder: folder,
+                                               blasThreads: threadsPerNode, coordinatorArguments: coordinatorArguments,
+                                               clientArguments: clientArguments, echoClients: verbose)
         }
-        let deadline = started.addingTimeInterval(timeout)
+        let interrupts = StopSignals { number in
+            log("signal \(number): stopping every node")
+            federation.shutdown()
+            Foundation.exit(130)
+        }
+        defer {
+            federation.shutdown()
+            interrupts.cancel()
+        }
         let activitiesURL = coordinatorFolder.appendingPathComponent("activities.json")
-
-        func checkAlive() throws {
-            if !coordinator.process.isRunning {
-                throw SimulationError.node("the coordinator exited with status \(coordinator.process.terminationStatus)"
-                                           + "\n" + nodes.tail(coordinator))
-            }
-            if let dead = clientNodes.first(where: { !$0.process.isRunning }) {
-                log("warning: \(dead.name) exited with status \(dead.process.terminationStatus)\n" + nodes.tail(dead))
-            }
-            guard Date() < deadline else { throw SimulationError.timeout("after \(Int(timeout)) s (--timeout)") }
-        }
-        // 1. The original model.
-        while try readActivities(activitiesURL).contains(where: { $0.name == "original" }) == false {
-            try checkAlive()
-            usleep(200_000)
-        }
-        // 2. The deletion request, as an operator would submit it.
         let requestID = "sim-\(seed)-\(plan.kindName)"
         let record = DeletionRequestRecord(id: requestID, clientID: plan.target, scope: plan.scope, reason: reason,
                                            receivedAt: Date())
-        let outcome = try submitDeletion(record, to: endpoint, timeout: 60, waitTimeout: nil)
-        log("deletion request \(requestID) for \(plan.target): \(outcome.ack)")
-        guard outcome.accepted else { throw SimulationError.node("the coordinator refused the deletion: \(outcome.ack)") }
-        // 3. The job and the comparison runs; the coordinator exits when they are done.
-        var peaks: [String: Double] = [:]
-        while coordinator.process.isRunning {
-            for (name, mib) in nodes.peakResidentMiB() { peaks[name] = max(peaks[name] ?? 0, mib) }
-            guard Date() < deadline else { throw SimulationError.timeout("after \(Int(timeout)) s (--timeout)") }
-            usleep(250_000)
-        }
-        coordinator.process.waitUntilExit()
-        guard coordinator.process.terminationStatus == 0 else {
-            throw SimulationError.node("the coordinator exited with status \(coordinator.process.terminationStatus)\n"
-                                       + nodes.tail(coordinator))
-        }
-        for (name, mib) in nodes.peakResidentMiB() { peaks[name] = max(peaks[name] ?? 0, mib) }
-        nodes.terminateAll()
-        let childPeak = Self.childrenPeakResidentMiB()
-        if childPeak > childPeakBefore { peaks["coordinator"] = max(peaks["coordinator"] ?? 0, childPeak) }
+        let peaks = try drive(federation, request: record, activities: activitiesURL,
+                              deadline: started.addingTimeInterval(timeout))
 
         // 4. Central evaluation of every published version.
         let activities = try readActivities(activitiesURL)
@@ -388,15 +367,15 @@ struct SimulateCommand: ParsableCommand {
         if let cache { print(cacheSummary(cache, original: runs[0], retrain: retrain)) }
         if let census { print(censusSummary(census)) }
         let peakText = peaks.keys.sorted().map { String(format: "%@ %.0f", $0, peaks[$0]!) }.joined(separator: ", ")
-        print(String(format: "wall time %.1f s on %d core(s), %d node processes × %d BLAS thread(s); peak memory "
-                     + "(MiB): simulate %.0f; %@", wall, cores, clients + 1, threadsPerNode,
-                     ProcessMemory.peakResidentMiB(), peakText))
+        print(String(format: "wall time %.1f s on %d core(s), %@; peak memory (MiB): simulate %.0f; %@", wall, cores,
+                     federation.shape, ProcessMemory.peakResidentMiB(), peakText))
         print(certificate.lines.map { $0 == "verified" ? "certificate verified: lethe certificate verify \(certificate.path)" : $0 }
             .joined(separator: "\n"))
         print("run folder: \(folder.path)")
         if json != nil || self.report != nil {
             let output = SimulationDocument(results: document, simulation: .init(
-                wallSeconds: wall, cores: cores, threadsPerNode: threadsPerNode, transport: transport,
+                wallSeconds: wall, cores: cores, threadsPerNode: threadsPerNode,
+                transport: virtualClients == nil ? transport : "in-process",
                 scenario: self.scenario, trainPerClient: shares.map(\.count), testImages: testPositions.count,
                 rounds: rounds, localEpochs: localEpochs, ftRounds: ftRounds, forgettingEpochs: stage1,
                 contrastiveEpochs: stage2, jobToRetrainTime: job.seconds / max(retrain.seconds, 1e-9),

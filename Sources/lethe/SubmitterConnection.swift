@@ -13,18 +13,15 @@ struct SubmitterConnection {
         let description: String
     }
 
-    let transport: ZMQTransport
+    let transport: any MessageTransport
     let endpoint: String
 
     /// Connects and sends `body` as message 1 from `senderID`.
     init(endpoint: String, curve: CurveClientConfig?, senderID: String, jobID: String = "",
          body: Lethe_V1_Envelope.OneOf_Body) throws {
-        transport = try ZMQTransport.dealer(context: ZMQContext(), connect: endpoint, curve: curve)
-        self.endpoint = endpoint
-        let envelope = WireCodec.envelope(jobID: jobID, senderID: String(senderID.prefix(64)), messageNumber: 1,
-                                          body: body)
+        let transport = try ZMQTransport.dealer(context: ZMQContext(), connect: endpoint, curve: curve)
         do {
-            try transport.send([try WireCodec.encode(envelope)], to: .server)
+            try self.init(transport: transport, endpoint: endpoint, senderID: senderID, jobID: jobID, body: body)
         } catch TransportError.sendTimedOut {
             transport.close()
             let hint = curve == nil ? "; a coordinator that requires CURVE needs --server-public-key, "
@@ -32,6 +29,17 @@ struct SubmitterConnection {
             throw Failure(description: "could not connect to \(endpoint): is the coordinator running and "
                               + "reachable\(hint)?")
         }
+    }
+
+    /// Sends `body` as message 1 from `senderID` over a transport already connected to the coordinator (the
+    /// in-process network of `lethe simulate --virtual-clients`); `endpoint` names it in messages.
+    init(transport: any MessageTransport, endpoint: String, senderID: String, jobID: String = "",
+         body: Lethe_V1_Envelope.OneOf_Body) throws {
+        self.transport = transport
+        self.endpoint = endpoint
+        let envelope = WireCodec.envelope(jobID: jobID, senderID: String(senderID.prefix(64)), messageNumber: 1,
+                                          body: body)
+        try transport.send([try WireCodec.encode(envelope)], to: .server)
     }
 
     /// The next decodable reply before `deadline`, or nil when none came.

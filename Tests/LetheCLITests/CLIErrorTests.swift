@@ -85,6 +85,9 @@ struct LetheProcess {
             try expectFailure(["coordinator", "--fraction-fit=\(bad)", "--ledger", "memory"], mentions: "--fraction-fit must be in (0, 1]")
             try expectFailure(["simulate", "--fraction-fit=\(bad)"], mentions: "--fraction-fit must be in (0, 1]")
         }
+        for bad in ["0", "10001"] {
+            try expectFailure(["simulate", "--virtual-clients", bad], mentions: "--virtual-clients must be in 1…10,000")
+        }
         try expectFailure(["coordinator", "--zmtp-heartbeat-timeout", "0.5", "--ledger", "memory"],
                           mentions: "--zmtp-heartbeat-timeout must be between 1 and 3600 seconds")
         try expectFailure(["client", "--connect", "tcp://127.0.0.1:1", "--id", "c", "--zmtp-heartbeat-timeout", "9999"],

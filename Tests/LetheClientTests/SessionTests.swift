@@ -1,5 +1,6 @@
 import Foundation
 import LetheClient
+import LetheNN
 import LetheTensor
 import LetheWire
 import Testing
@@ -143,5 +144,30 @@ import Testing
         #expect(after.modelVersion == 1 && after.parameters == initialParameters(seed: 8))
         let replies = drive(node, &restarted, [trainRequest(version: 1)], from: after).1
         guard case .trainUpdate = replies.first?.body else { Issue.record("refused after restart: \(replies)"); return }
+    }
+}
+
+@Suite struct SharedModelsTests {
+    /// Nodes that install one broadcast through `SharedModels` hold one array between them, and share one scratch
+    /// model; a node's own training never writes the shared weights.
+    @Test func nodesInstallingOneVersionShareOneCopy() throws {
+        let shared = SharedModels()
+        let scratch = Architecture.cnnSmall.build(seed: 0, classes: 4)
+        let nodes = (0..<2).map { index in
+            ClientNode(data: ClientData(train: bandImages(count: 48, seed: 1 + UInt64(index)),
+                                        test: bandImages(count: 24, seed: 101, firstID: 90_000)),
+                       configuration: testConfiguration("client-\(index)"), scratch: scratch, sharedModels: shared)
+        }
+        var coordinator = ScriptedCoordinator()
+        let parameters = initialParameters()
+        let states = nodes.map { node in node.handle(coordinator.envelope(modelWeights(parameters, version: 1)),
+                                                     state: ClientState()).state }
+        #expect(states.allSatisfy { $0.modelVersion == 1 && $0.parameters == parameters })
+        let addresses = states.map { $0.parameters.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+        #expect(addresses[0] == addresses[1], "each node holds its own copy")
+        #expect(shared.count == 1)
+        let trained = drive(nodes[0], &coordinator, [trainRequest(version: 1)], from: states[0])
+        #expect(trained.1.contains { if case .trainUpdate = $0.body { true } else { false } })
+        #expect(states[1].parameters == parameters, "training wrote the shared weights")
     }
 }
