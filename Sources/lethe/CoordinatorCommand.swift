@@ -43,6 +43,11 @@ struct CoordinatorCommand: ParsableCommand {
                                discussion: "As Flower's fraction_fit: ⌈fraction × clients⌉ per round, at least one; "
                                    + "rounds then send the model only to the clients they ask. 1 asks everyone."))
     var fractionFit = 1.0
+    @Option(help: ArgumentHelp("Multiply every round's and phase's timeout by this factor (≥ 1).",
+                               discussion: "For clients that answer one after another, as `lethe simulate "
+                                   + "--virtual-clients` does: a phase then takes about N / threads times one "
+                                   + "client's work."))
+    var timeoutFactor = 1.0
     @Option(help: "Seed of the initial model and of the rounds.") var seed: UInt64 = 1
     @Option(help: "Aggregation rule: weighted-mean, median or trimmed-mean:β.") var aggregation = "weighted-mean"
     @Option(help: "Saliency reports: dense (exact aggregation) or top-k (compressed vote).") var saliency = "dense"
@@ -89,6 +94,9 @@ struct CoordinatorCommand: ParsableCommand {
         }
         guard fractionFit > 0, fractionFit <= 1 else {
             throw ValidationError("--fraction-fit must be in (0, 1]: \(fractionFit) is not")
+        }
+        guard timeoutFactor >= 1, timeoutFactor <= 1000 else {
+            throw ValidationError("--timeout-factor must be between 1 and 1000")
         }
         guard clientDeadAfter >= 1, clientDeadAfter <= 3600 else {
             throw ValidationError("--client-dead-after must be between 1 and 3600 seconds")
@@ -181,6 +189,7 @@ struct CoordinatorCommand: ParsableCommand {
         federation.training.rounds = rounds
         federation.training.localEpochs = localEpochs
         federation.training.fractionFit = fractionFit
+        federation.timeouts = federation.timeouts.scaled(by: timeoutFactor)
         let interval = Double(federation.liveness.heartbeatIntervalMilliseconds) / 1000
         federation.liveness.liveness = UInt32(max(1, (clientDeadAfter / interval).rounded(.up)))
         federation.training.seed = seed

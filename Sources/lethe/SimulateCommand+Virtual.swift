@@ -14,12 +14,15 @@ extension SimulateCommand {
         return "ipc://" + (path.utf8.count < 100 ? path : NSTemporaryDirectory() + "lethe-\(getpid()).sock")
     }
 
-    /// `lethe coordinator`'s options for the in-process coordinator: the process federation's arguments, and a
-    /// client never declared dead (virtual clients live and die with this process, and the coordinator, blocked
-    /// while a full inbox drains during a broadcast to a thousand clients, would otherwise find their heartbeats
-    /// late).
-    func virtualCoordinator(_ arguments: [String]) throws -> CoordinatorCommand {
-        try CoordinatorCommand.parse(Array(arguments.dropFirst()) + ["--client-dead-after", "3600"])
+    /// `lethe coordinator`'s options for the in-process coordinator: the process federation's arguments, a client
+    /// never declared dead (virtual clients live and die with this process, and the coordinator, blocked while a
+    /// full inbox drains during a broadcast to a thousand clients, would otherwise find their heartbeats late), and
+    /// timeouts scaled by the clients each worker thread serves in turn beyond 16 (a class deletion at 1,000
+    /// clients has 995 forget holders, whose forgetting phase alone took longer than the 300 s default).
+    func virtualCoordinator(_ arguments: [String], workers: Int) throws -> CoordinatorCommand {
+        let factor = max(1, (Double(clients) / Double(16 * workers)).rounded(.up))
+        return try CoordinatorCommand.parse(Array(arguments.dropFirst())
+            + ["--client-dead-after", "3600", "--timeout-factor", "\(factor)"])
     }
 
     /// Each virtual client's data and configuration, as `lethe client` would build them from its flags: the same

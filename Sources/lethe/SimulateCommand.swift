@@ -266,7 +266,8 @@ struct SimulateCommand: ParsableCommand {
         if virtualClients != nil {
             let clientData = try virtualClientData(shares: shares, specs: specs, train: train, test: test, plan: plan,
                                                    canary: canary)
-            federation = try VirtualFederation(coordinator: try virtualCoordinator(coordinatorArguments),
+            federation = try VirtualFederation(coordinator: try virtualCoordinator(coordinatorArguments,
+                                                                                   workers: max(1, cores)),
                                                clients: clientData, workers: max(1, cores), folder: folder,
                                                echoClients: verbose)
         } else {

@@ -85,6 +85,8 @@ struct LetheProcess {
             try expectFailure(["coordinator", "--fraction-fit=\(bad)", "--ledger", "memory"], mentions: "--fraction-fit must be in (0, 1]")
             try expectFailure(["simulate", "--fraction-fit=\(bad)"], mentions: "--fraction-fit must be in (0, 1]")
         }
+        try expectFailure(["coordinator", "--timeout-factor", "0.5", "--ledger", "memory"],
+                          mentions: "--timeout-factor must be between 1 and 1000")
         for bad in ["0", "10001"] {
             try expectFailure(["simulate", "--virtual-clients", bad], mentions: "--virtual-clients must be in 1…10,000")
         }

@@ -140,6 +140,17 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         public var verification: Double = 300
         public init() {}
 
+        /// Every timeout multiplied by `factor` (≥ 1): clients that take turns on a few threads (virtual clients)
+        /// answer a phase one after another, so a phase takes about N / threads times one client's work.
+        public func scaled(by factor: Double) -> PhaseTimeouts {
+            let f = max(1, factor)
+            var scaled = self
+            (scaled.deletion, scaled.training, scaled.saliency, scaled.forgetting) =
+                (deletion * f, training * f, saliency * f, forgetting * f)
+            (scaled.statistics, scaled.contrastive, scaled.verification) = (statistics * f, contrastive * f, verification * f)
+            return scaled
+        }
+
         /// The timeout of an unlearning phase.
         public func seconds(for phase: JobPhase) -> Double {
             switch phase {
