@@ -32,17 +32,12 @@ public final class InProcessClientGroup: @unchecked Sendable {
 
     /// The next message for any member, waiting at most `timeout`; nil when none arrived in time.
     public func receive(timeout: Duration) throws(TransportError) -> (recipient: PeerID, message: ReceivedMessage)? {
-        let condition = network.condition
-        let deadline = Date().addingTimeInterval(Double(timeout.clampedMilliseconds) / 1000)
-        condition.lock()
-        defer { condition.unlock() }
-        while inbox.isEmpty && !closed {
-            guard condition.wait(until: deadline) else { break }
+        try network.waiting(atMost: timeout, until: { !inbox.isEmpty || closed }) { () throws(TransportError) in
+            guard !closed else { throw .closed }
+            guard let next = inbox.popFirst() else { return nil }
+            network.condition.broadcast()  // a sender may wait for room
+            return next
         }
-        guard !closed else { throw .closed }
-        guard let next = inbox.popFirst() else { return nil }
-        condition.broadcast()  // a sender may wait for room
-        return next
     }
 
     /// Closes the group and every member; a sender waiting for room is released with `.peerUnreachable`.

@@ -34,6 +34,21 @@ public final class InProcessNetwork: @unchecked Sendable {
     }
 }
 
+extension InProcessNetwork {
+    /// Takes the network's lock, waits at most `timeout` until `ready()` holds, then runs `body` still holding it:
+    /// how every in-process receive waits for its inbox.
+    func waiting<T>(atMost timeout: Duration, until ready: () -> Bool,
+                    then body: () throws(TransportError) -> T) throws(TransportError) -> T {
+        let deadline = Date().addingTimeInterval(Double(timeout.clampedMilliseconds) / 1000)
+        condition.lock()
+        defer { condition.unlock() }
+        while !ready() {
+            guard condition.wait(until: deadline) else { break }
+        }
+        return try body()
+    }
+}
+
 /// One endpoint of an `InProcessNetwork`.
 public final class InProcessTransport: MessageTransport, @unchecked Sendable {
     private let network: InProcessNetwork
@@ -79,15 +94,10 @@ public final class InProcessTransport: MessageTransport, @unchecked Sendable {
     }
 
     public func receive(timeout: Duration) throws(TransportError) -> ReceivedMessage? {
-        let condition = network.condition
-        let deadline = Date().addingTimeInterval(Double(timeout.clampedMilliseconds) / 1000)
-        condition.lock()
-        defer { condition.unlock() }
-        while inbox.isEmpty && !closed {
-            guard condition.wait(until: deadline) else { break }
+        try network.waiting(atMost: timeout, until: { !inbox.isEmpty || closed }) { () throws(TransportError) in
+            guard !closed else { throw .closed }
+            return inbox.popFirst()
         }
-        guard !closed else { throw .closed }
-        return inbox.popFirst()
     }
 
     public func close() {

@@ -9,6 +9,7 @@ final class ProcessFederation: SimulatedFederation, @unchecked Sendable {
     private let coordinator: SimulationNodes.Node
     private var clients: [SimulationNodes.Node] = []
     private let childPeakBefore: Double
+    private let blasThreads: Int
     private var warned = Set<String>()
 
     /// Starts the coordinator with `coordinatorArguments` plus `--bind`, then one client per entry of
@@ -27,8 +28,6 @@ final class ProcessFederation: SimulatedFederation, @unchecked Sendable {
         }
         self.blasThreads = blasThreads
     }
-
-    private let blasThreads: Int
 
     var shape: String { "\(clients.count + 1) node processes × \(blasThreads) BLAS thread(s)" }
 
