@@ -103,6 +103,7 @@ extension CoordinatorNode {
     /// Applies one event to the running job and carries out its actions.
     func jobEvent(_ event: JobEvent) throws {
         guard var running = job else { return }
+        job = nil  // `running` is then the only reference: the phase's accumulators grow in place, not copied per reply
         let actions = running.handle(event)
         job = running
         for action in actions { try perform(action) }

@@ -15,25 +15,29 @@ public struct DeltaContribution: Equatable, Sendable {
 /// Aggregates the holders' masked deltas of the forgetting and contrastive phases (ARCHITECTURE.md steps 4 and 6).
 ///
 /// Each delta may only touch weights of the global mask (a delta outside it is refused: it would move weights the
-/// method promised to keep). On the masked coordinates the deltas are combined by the configured rule over dense
-/// vectors of popcount(mask) values, where a holder that left a masked weight unchanged contributes 0; with FedAvg
-/// this is θ' = θ + Σ_k n_k δ_k / Σ_k n_k, the same as averaging the holders' resulting models.
+/// method promised to keep). On the masked coordinates the deltas are combined by the configured rule, where a
+/// holder that left a masked weight unchanged contributes 0; with FedAvg this is θ' = θ + Σ_k n_k δ_k / Σ_k n_k, the
+/// same as averaging the holders' resulting models, summed one delta at a time (`MaskedWeightedSum`). The robust
+/// rules see dense vectors of popcount(mask) values.
 public enum DeltaAggregation {
     public static func aggregate(_ deltas: [DeltaContribution], mask: WeightMask,
                                  rule: AggregationRule = .weightedMean) throws(AggregationError) -> WireSparseDelta {
         guard !deltas.isEmpty else { throw .noContributions }
-        let indices = Array(mask.setIndices)
-        var position = [Int: Int](minimumCapacity: indices.count)
-        for (p, i) in indices.enumerated() { position[i] = p }
+        if rule == .weightedMean {
+            var sum = MaskedWeightedSum(mask: mask)
+            for contribution in deltas { try sum.add(contribution) }
+            return try sum.mean()
+        }
+        let ranks = MaskRanks(mask)
         var vectors: [WeightedVector] = []
         for (k, contribution) in deltas.enumerated() {
             let delta = contribution.delta
             guard delta.mask.bitCount == mask.count else {
                 throw .incompatible("delta \(k) covers \(delta.mask.bitCount) weights, the mask \(mask.count)")
             }
-            var dense = [Float](repeating: 0, count: indices.count)
+            var dense = [Float](repeating: 0, count: ranks.selectedCount)
             for (value, index) in zip(delta.values, delta.mask.setIndices) {
-                guard let p = position[index] else {
+                guard let p = ranks.position(of: index) else {
                     throw .incompatible("delta \(k) changes weight \(index), which is outside the global mask")
                 }
                 dense[p] = value

@@ -35,59 +35,98 @@ public struct SaliencyContribution: Equatable, Sendable {
 ///   when every holder sends dense scores.
 /// - Compressed: votes v_i = Σ_k n_k · [i ∈ topK_k]; the top fraction by votes, ties to the lower index. Costs
 ///   1 bit per weight per holder instead of 32.
-/// Mixed reports are combined as votes (a dense report votes with its own top fraction), so one old client cannot
-/// block a job.
+/// Mixed reports are combined as votes, the dense holders voting together with their summed weight for the top
+/// fraction of their exact sum, so one old client cannot block a job (and no dense report needs keeping).
 public enum MaskAggregation {
     public static func aggregate(_ reports: [SaliencyContribution], fraction: Double) throws(AggregationError)
         -> WeightMask
     {
         guard let first = reports.first else { throw .noContributions }
-        let count = first.scores.weightCount
-        for (i, r) in reports.enumerated() {
-            guard r.scores.weightCount == count else {
-                throw .lengthMismatch(expected: count, got: r.scores.weightCount, contributor: i)
-            }
-            guard r.forgetCount > 0 else { throw .invalidWeights("report \(i) has no forget samples") }
+        var sum = SaliencySum(weightCount: first.scores.weightCount, fraction: fraction)
+        for (i, report) in reports.enumerated() { try sum.add(report, contributor: i) }
+        return try sum.mask()
+    }
+}
+
+/// The running saliency aggregate: Σ n_k s_k over dense reports (in Double) and Σ n_k [i ∈ topK_k] over compressed
+/// ones (integers, exact in Float below 2^24), one report at a time.
+struct SaliencySum: Sendable {
+    let weightCount: Int
+    let fraction: Double
+    private var scoreSum: [Double]?
+    private var denseWeight = 0.0
+    private var votes: [Float]?
+    private(set) var reports = 0
+
+    init(weightCount: Int, fraction: Double) {
+        self.weightCount = weightCount
+        self.fraction = fraction
+    }
+
+    /// Checks a report (its length, a positive forget count) without adding it.
+    func validate(_ report: SaliencyContribution, contributor: Int) throws(AggregationError) {
+        guard report.scores.weightCount == weightCount else {
+            throw .lengthMismatch(expected: weightCount, got: report.scores.weightCount, contributor: contributor)
         }
-        let allDense = reports.allSatisfy { if case .dense = $0.scores { true } else { false } }
-        let combined = allDense ? weightedScoreSum(reports, count: count)
-                                : try weightedVotes(reports, count: count, fraction: fraction)
+        guard report.forgetCount > 0 else { throw .invalidWeights("report \(contributor) has no forget samples") }
+    }
+
+    mutating func add(_ report: SaliencyContribution, contributor: Int) throws(AggregationError) {
+        try validate(report, contributor: contributor)
+        switch report.scores {
+        case .dense(let scores):
+            let n = Double(report.forgetCount)
+            var sum = scoreSum.take() ?? [Double](repeating: 0, count: weightCount)
+            for i in 0..<weightCount { sum[i] += n * Double(scores[i]) }
+            scoreSum = sum
+            denseWeight += n
+        case .topK(let mask):
+            let n = Float(report.forgetCount)
+            var sum = votes.take() ?? [Float](repeating: 0, count: weightCount)
+            for i in mask.setIndices { sum[i] += n }
+            votes = sum
+        }
+        reports += 1
+    }
+
+    /// The top `fraction` of the exact sum, of the votes, or (mixed) of the votes with the dense holders' bloc.
+    func mask() throws(AggregationError) -> WeightMask {
+        guard reports > 0 else { throw .noContributions }
         do {
-            return try WeightMask.topFraction(combined, fraction: fraction)
+            guard var votes else { return try WeightMask.topFraction(scoreSum!.map { Float($0) }, fraction: fraction) }
+            if let scoreSum {
+                let dense = try WeightMask.topFraction(scoreSum.map { Float($0) }, fraction: fraction)
+                for i in dense.setIndices { votes[i] += Float(denseWeight) }
+            }
+            return try WeightMask.topFraction(votes, fraction: fraction)
         } catch {
             throw .incompatible("cannot threshold the aggregated saliency: \(error)")
         }
     }
+}
 
-    /// Σ_k n_k · s_k in Double, returned as Float scores.
-    static func weightedScoreSum(_ reports: [SaliencyContribution], count: Int) -> [Float] {
-        var sum = [Double](repeating: 0, count: count)
-        for r in reports {
-            guard case .dense(let scores) = r.scores else { continue }
-            let n = Double(r.forgetCount)
-            for i in 0..<count { sum[i] += n * Double(scores[i]) }
-        }
-        return sum.map { Float($0) }
+/// Collects the forget holders' saliency reports as they arrive and folds them in the holders' sorted order
+/// (`SortedArrivals`): a class deletion at a thousand clients no longer holds a thousand dense score vectors.
+public struct SaliencyAccumulator: Sendable {
+    private var arrivals: SortedArrivals<SaliencyContribution>
+    private var running: SaliencySum
+
+    public init(holders: Set<ClientID>, weightCount: Int, fraction: Double) {
+        arrivals = SortedArrivals(holders)
+        running = SaliencySum(weightCount: weightCount, fraction: fraction)
     }
 
-    /// Σ_k n_k · [i ∈ top_k] as Float scores; dense reports vote with their own top `fraction`.
-    static func weightedVotes(_ reports: [SaliencyContribution], count: Int,
-                              fraction: Double) throws(AggregationError) -> [Float] {
-        var votes = [Float](repeating: 0, count: count)
-        for r in reports {
-            let n = Float(r.forgetCount)
-            switch r.scores {
-            case .topK(let mask):
-                for i in mask.setIndices { votes[i] += n }
-            case .dense(let scores):
-                let own: WeightMask
-                do { own = try WeightMask.topFraction(scores, fraction: fraction) } catch {
-                    throw .incompatible("a dense report cannot be thresholded: \(error)")
-                }
-                for i in own.setIndices { votes[i] += n }
-            }
-        }
-        return votes
+    /// Takes `client`'s report; throws (keeping nothing) when it cannot be combined.
+    public mutating func add(_ report: SaliencyContribution, from client: ClientID) throws(AggregationError) {
+        try running.validate(report, contributor: running.reports)
+        for ready in arrivals.arrive(report, from: client) { try running.add(ready, contributor: running.reports) }
+    }
+
+    /// The global mask of every report received, folded in sorted order.
+    public func mask() throws(AggregationError) -> WeightMask {
+        var sum = running
+        for report in arrivals.remaining { try sum.add(report, contributor: sum.reports) }
+        return try sum.mask()
     }
 }
 

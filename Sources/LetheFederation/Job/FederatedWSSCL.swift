@@ -18,9 +18,14 @@ public struct FederatedWSSCL: Equatable, Sendable {
                          topFraction: unlearning.reportFraction)
     }
 
-    /// Exact score sum or compressed vote (`MaskAggregation`), thresholded at the mask fraction.
-    public func aggregateSaliency(_ reports: [SaliencyContribution]) throws(AggregationError) -> WeightMask {
-        try MaskAggregation.aggregate(reports, fraction: unlearning.maskFraction)
+    /// Where the saliency reports go: exact score sum or compressed vote (`MaskAggregation`), folded as they arrive.
+    public func saliencyAccumulator(holders: Set<ClientID>, weightCount: Int) -> SaliencyAccumulator {
+        SaliencyAccumulator(holders: holders, weightCount: weightCount, fraction: unlearning.maskFraction)
+    }
+
+    /// The global mask: the accumulated saliency thresholded at the mask fraction.
+    public func aggregateSaliency(_ reports: SaliencyAccumulator) throws(AggregationError) -> WeightMask {
+        try reports.mask()
     }
 
     public func configureDeltaPhase(_ phase: DeltaPhase, modelVersion: UInt64, round: UInt64) -> JobCommand {
@@ -34,11 +39,15 @@ public struct FederatedWSSCL: Equatable, Sendable {
         }
     }
 
-    /// θ' = θ + aggregate(masked deltas), by the configured rule (FedAvg: weighted by forget counts).
-    public func aggregateDeltas(_ deltas: [DeltaContribution], mask: WeightMask,
-                                weights: [Float]) throws(AggregationError) -> [Float] {
-        let combined = try DeltaAggregation.aggregate(deltas, mask: mask, rule: rule)
-        return DeltaAggregation.apply(combined, to: weights)
+    /// Where a delta phase's answers go: folded as they arrive by the configured rule (FedAvg: weighted by forget
+    /// counts), in the holders' sorted order.
+    public func deltaAccumulator(holders: Set<ClientID>, mask: WeightMask) -> DeltaAccumulator {
+        DeltaAccumulator(holders: holders, mask: mask, rule: rule)
+    }
+
+    /// θ' = θ + the combined masked deltas.
+    public func aggregateDeltas(_ deltas: DeltaAccumulator, weights: [Float]) throws(AggregationError) -> [Float] {
+        DeltaAggregation.apply(try deltas.combined(), to: weights)
     }
 
     public func configureStatistics(modelVersion: UInt64) throws -> JobCommand {

@@ -13,6 +13,11 @@ extension UnlearningJob {
         phaseStartedAt = now
         record.phase = phase
         clearReplies()
+        switch phase {
+        case .saliency: saliency = strategy.saliencyAccumulator(holders: holders, weightCount: weights.count)
+        case .forgetting, .contrastive: deltas = strategy.deltaAccumulator(holders: holders, mask: mask!)
+        default: break
+        }
         let asked = phase.asksEveryone ? participants : holders
         let required = phase.asksEveryone ? [] : holders
         quorum = PhaseQuorum(asked: asked, required: required, deadline: now + timeouts.seconds(for: phase))
@@ -74,7 +79,7 @@ extension UnlearningJob {
             case .requested:
                 return enter(.saliency, now: now)
             case .saliency:
-                mask = try strategy.aggregateSaliency(holders.sorted().compactMap { saliencyReports[$0] })
+                mask = try strategy.aggregateSaliency(saliency!)
                 closePhaseTiming(now: now)
                 record.phase = .mask
                 return enter(.forgetting, now: now)
@@ -102,8 +107,7 @@ extension UnlearningJob {
     /// θ ← θ + aggregated masked deltas; a new model version, broadcast to every participant by the next `enter`
     /// (after its checkpoint).
     private mutating func applyDeltas(now: Double) throws(AggregationError) {
-        let contributions = holders.sorted().compactMap { deltas[$0] }
-        weights = try strategy.aggregateDeltas(contributions, mask: mask!, weights: weights)
+        weights = try strategy.aggregateDeltas(deltas!, weights: weights)
         modelVersion += 1
     }
 
@@ -128,8 +132,8 @@ extension UnlearningJob {
     }
 
     private mutating func clearReplies() {
-        saliencyReports = [:]
-        deltas = [:]
+        saliency = nil
+        deltas = nil
         statisticsReports = [:]
         evaluations = [:]
     }

@@ -47,15 +47,18 @@ extension UnlearningJob {
                 return ReplyProblem(refusal: .invalid, reason: "saliency covers \(report.scores.weightCount) weights, "
                                     + "the model has \(weights.count)")
             }
-            saliencyReports[client] = report
+            do {
+                try saliency!.add(report, from: client)
+            } catch {
+                return ReplyProblem(refusal: .invalid, reason: "saliency from \(client): \(error)", isFatal: true)
+            }
         case .delta(_, let contribution, let version):
             if let problem = checkVersion(version, client) { return problem }
-            guard contribution.delta.mask.bitCount == weights.count,
-                  WeightMask(wireMask: contribution.delta.mask).isSubset(of: mask!) else {
-                return ReplyProblem(refusal: .invalid, reason: "delta from \(client) changes weights outside the global "
-                                    + "mask or has another length (\(contribution.delta.mask.bitCount))")
+            do {
+                try deltas!.add(contribution, from: client)
+            } catch {
+                return ReplyProblem(refusal: .invalid, reason: "\(error)")
             }
-            deltas[client] = contribution
         case .statistics(let stats, let version):
             if let problem = checkVersion(version, client) { return problem }
             statisticsReports[client] = stats

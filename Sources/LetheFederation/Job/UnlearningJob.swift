@@ -32,8 +32,10 @@ public struct UnlearningJob: Sendable {
     public internal(set) var quorum: PhaseQuorum?
     var resumeFrom: JobCheckpoint?
     var phaseStartedAt = 0.0
-    var saliencyReports: [ClientID: SaliencyContribution] = [:]
-    var deltas: [ClientID: DeltaContribution] = [:]
+    /// The saliency phase's reports, folded as they arrive (nil in the other phases).
+    var saliency: SaliencyAccumulator?
+    /// The current delta phase's answers, folded as they arrive (nil outside the forgetting and contrastive phases).
+    var deltas: DeltaAccumulator?
     var statisticsReports: [ClientID: WireFeatureStatistics] = [:]
     var evaluations: [ClientID: WireMetrics] = [:]
 
