@@ -65,13 +65,16 @@ extension ClientNode {
             throw .parameterCount(expected: parameterCount, actual: parameters.count)
         }
         guard sha256.count == 32 else { throw .checksum(version: version, detail: "the sha256 field is empty") }
-        let actual = SHA256.digest(parameters.wire.data)
-        guard actual == sha256 else {
-            throw .checksum(version: version, detail: "expected \(hex(sha256)), computed \(hex(actual))")
+        let verified = sharedModels?.alreadyVerified(parameters.storage, sha256: sha256)
+        if verified == nil {
+            let actual = SHA256.digest(parameters.wire.data)
+            guard actual == sha256 else {
+                throw .checksum(version: version, detail: "expected \(hex(sha256)), computed \(hex(actual))")
+            }
         }
         state.modelVersion = version
-        state.parameters = sharedModels?.shared(parameters.storage, sha256: actual) ?? parameters.storage
-        log("installed model version \(version) (\(parameters.count) parameters, sha256 \(hex(actual).prefix(12))…)")
+        state.parameters = verified ?? sharedModels?.shared(parameters.storage, sha256: sha256) ?? parameters.storage
+        log("installed model version \(version) (\(parameters.count) parameters, sha256 \(hex(sha256).prefix(12))…)")
     }
 
     /// The coordinator refused something this client sent: log it; never answer an Error with an Error.

@@ -24,6 +24,18 @@ public final class SharedModels: @unchecked Sendable {
         }
     }
 
+    /// The remembered array of digest `sha256` when `weights` has exactly its bytes, else nil.
+    ///
+    /// Why: every virtual client verifies the broadcast it decodes; at a thousand clients the SHA-256s were a third
+    /// of the coordinator-and-clients' time in a phase. Bytes equal to a copy already verified against the same digest
+    /// need no second hash: a byte comparison checks the same thing about twenty times faster.
+    public func alreadyVerified(_ weights: [Float], sha256: [UInt8]) -> [Float]? {
+        guard let known = lock.withLock({ recent.first(where: { $0.sha256 == sha256 })?.weights }),
+              known.count == weights.count, !known.isEmpty else { return nil }
+        let same = known.withUnsafeBytes { a in weights.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) } }
+        return same == 0 ? known : nil
+    }
+
     /// Model versions currently remembered (for tests and logs).
     public var count: Int { lock.withLock { recent.count } }
 }

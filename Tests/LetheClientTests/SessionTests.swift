@@ -170,4 +170,30 @@ import Testing
         #expect(trained.1.contains { if case .trainUpdate = $0.body { true } else { false } })
         #expect(states[1].parameters == parameters, "training wrote the shared weights")
     }
+
+    /// A copy with the bytes of a verified model skips the hash; one that claims the digest with other bytes is
+    /// hashed, and refused.
+    @Test func onlyIdenticalBytesSkipTheChecksum() throws {
+        let shared = SharedModels()
+        let node = ClientNode(data: ClientData(train: bandImages(count: 48, seed: 1),
+                                               test: bandImages(count: 24, seed: 101, firstID: 90_000)),
+                              configuration: testConfiguration("client-0"),
+                              scratch: Architecture.cnnSmall.build(seed: 0, classes: 4), sharedModels: shared)
+        var coordinator = ScriptedCoordinator()
+        let parameters = initialParameters()
+        guard case .modelWeights(let valid) = modelWeights(parameters, version: 1) else { return }
+        let digest = [UInt8](valid.sha256)
+        #expect(shared.alreadyVerified(parameters, sha256: digest) == nil, "nothing is verified yet")
+        let installed = node.handle(coordinator.envelope(.modelWeights(valid)), state: ClientState()).state
+        #expect(installed.modelVersion == 1)
+        #expect(shared.alreadyVerified(parameters, sha256: digest) != nil)
+        var tampered = parameters
+        tampered[3] += 1
+        #expect(shared.alreadyVerified(tampered, sha256: digest) == nil)
+        var forged = valid
+        forged.modelVersion = 2
+        forged.parameters = Tensor(shape: [tampered.count], storage: tampered).wire
+        let after = node.handle(coordinator.envelope(.modelWeights(forged)), state: installed).state
+        #expect(after.modelVersion == 1 && after.parameters == parameters, "a forged copy was installed")
+    }
 }
