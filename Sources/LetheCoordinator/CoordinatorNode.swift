@@ -102,25 +102,13 @@ public final class CoordinatorNode: @unchecked Sendable {
         }
     }
 
-    /// At most this many waiting messages are handled per step before heartbeats, expiry and timeouts.
-    static let messagesPerStep = 256
-
-    /// One turn: the messages waiting (the first up to `timeout`), then liveness, deadlines and scheduling.
+    /// One turn: at most one message, then liveness, deadlines and scheduling.
     public func step(timeout: Duration = .zero) throws {
-        // Everything already waiting (up to a bound) is handled before the housekeeping: a heartbeat queued behind a
-        // thousand deltas is not taken for silence, and the scans over every client run once per batch, not once
-        // per message.
-        var wait = timeout
-        for _ in 0..<Self.messagesPerStep {
-            do {
-                guard let message = try transport.receive(timeout: wait) else { break }
-                try handle(message)
-            } catch let error as TransportError {
-                log("transport: \(error)")
-                if error == .closed { isFinished = true }
-                break
-            }
-            wait = .zero
+        do {
+            if let message = try transport.receive(timeout: timeout) { try handle(message) }
+        } catch let error as TransportError {
+            log("transport: \(error)")
+            if error == .closed { isFinished = true }
         }
         let now = clock.now()
         sendHeartbeats(now: now)

@@ -155,9 +155,7 @@ public struct UnlearningJob: Sendable {
     }
 
     private mutating func tick(now: Double) -> [JobAction] {
-        // Checked before any set arithmetic: a tick comes with every coordinator step, and a thousand-client quorum
-        // made the subtraction below the coordinator's main cost.
-        guard var current = quorum, now >= current.deadline else { return [] }
+        guard var current = quorum else { return [] }
         let late = current.pending.subtracting(current.required)
         guard let missing = current.expire(now: now) else { return [] }
         quorum = current
