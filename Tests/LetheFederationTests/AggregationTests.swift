@@ -74,7 +74,7 @@ import Testing
     @Test func reportsForAnotherModelAreRefused() {
         let reports = [SaliencyContribution(scores: .dense([1, 2]), forgetCount: 1),
                        SaliencyContribution(scores: .dense([1, 2, 3]), forgetCount: 1)]
-        #expect(throws: AggregationError.lengthMismatch(expected: 2, got: 3, contributor: 1)) {
+        #expect(throws: AggregationError.incompatible("report 1 covers 3 weights, the model 2")) {
             try MaskAggregation.aggregate(reports, fraction: 0.5)
         }
     }

@@ -26,25 +26,19 @@ public struct DeltaAccumulator: Sendable {
 
     /// Takes `client`'s delta; throws when it cannot be combined (it is then not kept, and nothing was summed).
     public mutating func add(_ contribution: DeltaContribution, from client: ClientID) throws(AggregationError) {
-        let mask = contribution.delta.mask
-        guard mask.bitCount == running.mask.count else {
-            throw .incompatible("delta from \(client) covers \(mask.bitCount) weights, the mask \(running.mask.count)")
-        }
-        guard WeightMask(wireMask: mask).isSubset(of: running.mask) else {
-            throw .incompatible("delta from \(client) changes weights outside the global mask")
-        }
+        try DeltaAggregation.check(contribution.delta, fits: running.mask, from: "delta from \(client)")
         for ready in arrivals.arrive(contribution, from: client) {
-            if rule == .weightedMean { try running.add(ready) } else { kept.append(ready) }
+            if rule == .weightedMean { running.add(checked: ready) } else { kept.append(ready) }
         }
     }
 
     /// The combined delta of every holder that answered, in sorted order.
     public func combined() throws(AggregationError) -> WireSparseDelta {
         guard rule == .weightedMean else {
-            return try DeltaAggregation.aggregate(kept + arrivals.remaining, mask: running.mask, rule: rule)
+            return try DeltaAggregation.combine(checked: kept + arrivals.remaining, mask: running.mask, rule: rule)
         }
         var sum = running
-        for contribution in arrivals.remaining { try sum.add(contribution) }
+        for contribution in arrivals.remaining { sum.add(checked: contribution) }
         return try sum.mean()
     }
 }

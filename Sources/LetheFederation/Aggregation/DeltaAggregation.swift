@@ -23,29 +23,38 @@ public enum DeltaAggregation {
     public static func aggregate(_ deltas: [DeltaContribution], mask: WeightMask,
                                  rule: AggregationRule = .weightedMean) throws(AggregationError) -> WireSparseDelta {
         guard !deltas.isEmpty else { throw .noContributions }
+        for (k, contribution) in deltas.enumerated() { try check(contribution.delta, fits: mask, from: "delta \(k)") }
+        return try combine(checked: deltas, mask: mask, rule: rule)
+    }
+
+    /// `aggregate` of deltas that passed `check`.
+    static func combine(checked deltas: [DeltaContribution], mask: WeightMask,
+                        rule: AggregationRule) throws(AggregationError) -> WireSparseDelta {
         if rule == .weightedMean {
             var sum = MaskedWeightedSum(mask: mask)
-            for contribution in deltas { try sum.add(contribution) }
+            for contribution in deltas { sum.add(checked: contribution) }
             return try sum.mean()
         }
         let ranks = MaskRanks(mask)
-        var vectors: [WeightedVector] = []
-        for (k, contribution) in deltas.enumerated() {
-            let delta = contribution.delta
-            guard delta.mask.bitCount == mask.count else {
-                throw .incompatible("delta \(k) covers \(delta.mask.bitCount) weights, the mask \(mask.count)")
-            }
+        let vectors = deltas.map { contribution in
             var dense = [Float](repeating: 0, count: ranks.selectedCount)
-            for (value, index) in zip(delta.values, delta.mask.setIndices) {
-                guard let p = ranks.position(of: index) else {
-                    throw .incompatible("delta \(k) changes weight \(index), which is outside the global mask")
-                }
-                dense[p] = value
-            }
-            vectors.append(WeightedVector(values: dense, weight: Double(contribution.sampleCount)))
+            ranks.forEachRanked(contribution.delta) { p, value in dense[p] = value }
+            return WeightedVector(values: dense, weight: Double(contribution.sampleCount))
         }
         let combined = try rule.strategy.aggregate(vectors)
         return WireSparseDelta(mask: mask.wireMask, values: combined)
+    }
+
+    /// Refuses a delta for another model size or one that changes weights outside `mask` (`contributor` names it in
+    /// the error). Every fold assumes a checked delta.
+    public static func check(_ delta: WireSparseDelta, fits mask: WeightMask,
+                             from contributor: String) throws(AggregationError) {
+        guard delta.mask.bitCount == mask.count else {
+            throw .incompatible("\(contributor) covers \(delta.mask.bitCount) weights, the mask \(mask.count)")
+        }
+        guard WeightMask(wireMask: delta.mask).isSubset(of: mask) else {
+            throw .incompatible("\(contributor) changes weights outside the global mask")
+        }
     }
 
     /// `weights` with `delta` added at its masked indices.

@@ -43,7 +43,8 @@ public enum MaskAggregation {
     {
         guard let first = reports.first else { throw .noContributions }
         var sum = SaliencySum(weightCount: first.scores.weightCount, fraction: fraction)
-        for (i, report) in reports.enumerated() { try sum.add(report, contributor: i) }
+        for (i, report) in reports.enumerated() { try sum.check(report, from: "report \(i)") }
+        for report in reports { sum.add(checked: report) }
         return try sum.mask()
     }
 }
@@ -63,16 +64,16 @@ struct SaliencySum: Sendable {
         self.fraction = fraction
     }
 
-    /// Checks a report (its length, a positive forget count) without adding it.
-    func validate(_ report: SaliencyContribution, contributor: Int) throws(AggregationError) {
+    /// Refuses a report for another model size or without forget samples (`contributor` names it in the error).
+    func check(_ report: SaliencyContribution, from contributor: String) throws(AggregationError) {
         guard report.scores.weightCount == weightCount else {
-            throw .lengthMismatch(expected: weightCount, got: report.scores.weightCount, contributor: contributor)
+            throw .incompatible("\(contributor) covers \(report.scores.weightCount) weights, the model \(weightCount)")
         }
-        guard report.forgetCount > 0 else { throw .invalidWeights("report \(contributor) has no forget samples") }
+        guard report.forgetCount > 0 else { throw .invalidWeights("\(contributor) has no forget samples") }
     }
 
-    mutating func add(_ report: SaliencyContribution, contributor: Int) throws(AggregationError) {
-        try validate(report, contributor: contributor)
+    /// Adds a report that passed `check`.
+    mutating func add(checked report: SaliencyContribution) {
         switch report.scores {
         case .dense(let scores):
             let n = Double(report.forgetCount)
@@ -118,14 +119,14 @@ public struct SaliencyAccumulator: Sendable {
 
     /// Takes `client`'s report; throws (keeping nothing) when it cannot be combined.
     public mutating func add(_ report: SaliencyContribution, from client: ClientID) throws(AggregationError) {
-        try running.validate(report, contributor: running.reports)
-        for ready in arrivals.arrive(report, from: client) { try running.add(ready, contributor: running.reports) }
+        try running.check(report, from: "saliency from \(client)")
+        for ready in arrivals.arrive(report, from: client) { running.add(checked: ready) }
     }
 
     /// The global mask of every report received, folded in sorted order.
     public func mask() throws(AggregationError) -> WeightMask {
         var sum = running
-        for report in arrivals.remaining { try sum.add(report, contributor: sum.reports) }
+        for report in arrivals.remaining { sum.add(checked: report) }
         return try sum.mask()
     }
 }

@@ -20,19 +20,10 @@ public struct MaskedWeightedSum: Sendable {
         self.sum = [Double](repeating: 0, count: ranks.selectedCount)
     }
 
-    /// Adds one holder's delta, weighted by its sample count; throws when it does not fit the mask.
-    public mutating func add(_ contribution: DeltaContribution) throws(AggregationError) {
-        let delta = contribution.delta
-        guard delta.mask.bitCount == mask.count else {
-            throw .incompatible("delta \(contributions) covers \(delta.mask.bitCount) weights, the mask \(mask.count)")
-        }
+    /// Adds one holder's delta, weighted by its sample count; the delta must have passed `DeltaAggregation.check`.
+    public mutating func add(checked contribution: DeltaContribution) {
         let weight = Double(contribution.sampleCount)
-        for (value, index) in zip(delta.values, delta.mask.setIndices) {
-            guard let p = ranks.position(of: index) else {
-                throw .incompatible("delta \(contributions) changes weight \(index), which is outside the global mask")
-            }
-            sum[p] += weight * Double(value)
-        }
+        ranks.forEachRanked(contribution.delta) { p, value in sum[p] += weight * Double(value) }
         totalWeight += weight
         contributions += 1
     }
@@ -69,5 +60,11 @@ struct MaskRanks: Sendable {
         let bit: UInt64 = 1 << UInt64(index & 63)
         guard words[w] & bit != 0 else { return nil }
         return before[w] + (words[w] & (bit &- 1)).nonzeroBitCount
+    }
+
+    /// Calls `body` with each value of `delta` and its weight's rank in the mask; the delta must lie inside the mask
+    /// (`DeltaAggregation.check`).
+    func forEachRanked(_ delta: WireSparseDelta, _ body: (Int, Float) -> Void) {
+        for (value, index) in zip(delta.values, delta.mask.setIndices) { body(position(of: index)!, value) }
     }
 }
