@@ -56,7 +56,13 @@ struct ClientRegistry {
 
     /// Marks clients silent for longer than `deadAfter` seconds as dead and returns them.
     mutating func expire(now: Double, deadAfter: Double) -> [ClientID] {
-        let dead = sessions.filter { $0.value.alive && now - $0.value.lastSeen > deadAfter }.keys.sorted()
+        // A plain loop, not `filter`: this runs every coordinator step, and filtering built a new dictionary of all
+        // sessions each time (17 % of the coordinator's samples at a thousand clients).
+        var dead: [ClientID] = []
+        for (client, session) in sessions where session.alive && now - session.lastSeen > deadAfter {
+            dead.append(client)
+        }
+        dead.sort()
         for client in dead { sessions[client]?.alive = false }
         return dead
     }

@@ -20,8 +20,12 @@ public struct PhaseQuorum: Equatable, Sendable {
 
     /// Clients still expected to answer.
     public var pending: Set<ClientID> { asked.subtracting(answered) }
-    /// True once every client still asked has answered.
-    public var isComplete: Bool { pending.isEmpty }
+    /// True once every client still asked has answered (`answered` ⊆ `asked` always holds, so counts suffice: this
+    /// is asked after every reply, and a thousand-client phase made the set difference quadratic).
+    public var isComplete: Bool { answered.count == asked.count }
+
+    /// Whether `client` is asked and has not answered yet, without building `pending`.
+    public func isPending(_ client: ClientID) -> Bool { asked.contains(client) && !answered.contains(client) }
 
     /// Records an answer; false when the client was not asked or already answered (a replay).
     public mutating func record(_ client: ClientID) -> Bool {
@@ -33,7 +37,7 @@ public struct PhaseQuorum: Equatable, Sendable {
 
     /// A client died: a pending optional client is dropped (returns true), a pending required one is marked down.
     public mutating func clientDied(_ client: ClientID) -> Bool {
-        guard pending.contains(client) else { return false }
+        guard isPending(client) else { return false }
         if required.contains(client) {
             down.insert(client)
             return false
@@ -45,7 +49,7 @@ public struct PhaseQuorum: Equatable, Sendable {
     /// A required client that was down is back; true when it still owes an answer (so it should be asked again).
     public mutating func clientReturned(_ client: ClientID) -> Bool {
         down.remove(client)
-        return pending.contains(client)
+        return isPending(client)
     }
 
     /// At or past the deadline: the required clients that never answered (the phase fails if any), after dropping

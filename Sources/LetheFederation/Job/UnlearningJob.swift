@@ -129,7 +129,7 @@ public struct UnlearningJob: Sendable {
     /// another round, or from a client that already answered, are not the phase's business (the node logs them).
     private mutating func failed(_ client: ClientID, round: UInt64, reason: String, now: Double) -> [JobAction] {
         guard participants.contains(client), round == Self.round(of: record.phase),
-              quorum?.pending.contains(client) == true else { return [] }
+              quorum?.isPending(client) == true else { return [] }
         if holders.contains(client) {
             return fail("forget holder \(client) could not carry out the \(record.phase.rawValue) phase: \(reason)",
                         now: now)
@@ -155,7 +155,9 @@ public struct UnlearningJob: Sendable {
     }
 
     private mutating func tick(now: Double) -> [JobAction] {
-        guard var current = quorum else { return [] }
+        // The deadline is checked before any set arithmetic: a tick comes with every coordinator step, and with a
+        // thousand-client quorum the subtraction below was the coordinator's main cost.
+        guard var current = quorum, now >= current.deadline else { return [] }
         let late = current.pending.subtracting(current.required)
         guard let missing = current.expire(now: now) else { return [] }
         quorum = current
