@@ -23,11 +23,22 @@ public final class Conv2d: Layer {
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernelSize = kernelSize; self.stride = stride; self.padding = padding
         self.parameters = parameters
-        weight = parameters.register("\(name).weight", shape: [outChannels, inChannels, kernelSize, kernelSize])
-        bias = parameters.register("\(name).bias", shape: [outChannels])
+        (weight, bias) = Self.registerParameters(name, inChannels: inChannels, outChannels: outChannels,
+                                                 kernelSize: kernelSize, parameters: parameters, rng: &rng)
+    }
+
+    /// Registers "NAME.weight" [K, C, R, S] and "NAME.bias" [K], uniform in ±1/√(C·R·S) as PyTorch initialises them
+    /// (shared with `ConvPoolReLU`, so the fused block starts from the same weights for the same seed).
+    static func registerParameters(_ name: String, inChannels: Int, outChannels: Int, kernelSize: Int,
+                                   parameters: ParameterVector, rng: inout SeededGenerator)
+        -> (weight: ParameterVector.Entry, bias: ParameterVector.Entry)
+    {
+        let weight = parameters.register("\(name).weight", shape: [outChannels, inChannels, kernelSize, kernelSize])
+        let bias = parameters.register("\(name).bias", shape: [outChannels])
         let bound = 1 / Float(inChannels * kernelSize * kernelSize).squareRoot()
         for i in weight.range { parameters.values[i] = (rng.nextUniform() * 2 - 1) * bound }
         for i in bias.range { parameters.values[i] = (rng.nextUniform() * 2 - 1) * bound }
+        return (weight, bias)
     }
 
     public func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {

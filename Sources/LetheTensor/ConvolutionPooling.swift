@@ -1,0 +1,203 @@
+/// A stride-1 convolution, its 2×2 max-pool and a ReLU in one pass per output plane, for a first layer (few input
+/// channels, e.g. C·R·S = 9 for 3×3 on grey images).
+///
+/// Why: as separate layers, the first convolution of cnn-small writes a [32, N, 28, 28] activation (12.8 MB at
+/// N = 128) that the pool reads back, and in backward the pool writes a gradient of the same size, three quarters
+/// zeros, that the weight gradient reads again: cache misses, not arithmetic, were ~40 % of a training step
+/// (`lethe bench engine --profile`). Here each (k, n) output plane is computed in a buffer that stays in L1
+/// (direct convolution: with C·R·S this small a GEMM has nothing to reuse), pooled and rectified at once; only the
+/// pooled output and each window's winner leave it. Backward visits only the winners that passed the ReLU, reading
+/// the padded input directly, so no column matrix and no full-size gradient exist.
+///
+/// Same letters as `ConvolutionGeometry` (stride 1); the pooled plane is ⌊P/2⌋ × ⌊Q/2⌋ (PyTorch's floor). The
+/// reference these kernels are tested against is `conv2dForward` → `maxPoolForward` → `reluForward` and back.
+public struct ConvolutionPoolingGeometry: Equatable, Sendable {
+    public let convolution: ConvolutionGeometry
+
+    public init(_ convolution: ConvolutionGeometry) {
+        precondition(convolution.stride == 1, "the fused convolution–pooling kernels need stride 1")
+        precondition(convolution.outputHeight >= 2 && convolution.outputWidth >= 2, "output too small to pool 2×2")
+        self.convolution = convolution
+    }
+
+    public var paddedHeight: Int { convolution.height + 2 * convolution.padding }
+    public var paddedWidth: Int { convolution.width + 2 * convolution.padding }
+    public var paddedCount: Int { convolution.channels * convolution.batch * paddedHeight * paddedWidth }
+    public var pooledHeight: Int { convolution.outputHeight / 2 }
+    public var pooledWidth: Int { convolution.outputWidth / 2 }
+    /// Floats `convPoolReLUForward` may read past the last padded plane (into unused columns): allocate them.
+    public var readSlack: Int { convolution.kernelWidth }
+    /// Elements of the pooled output [K, N, P/2, Q/2] (and of the winners).
+    public var pooledCount: Int { convolution.filters * convolution.batch * pooledHeight * pooledWidth }
+}
+
+/// x [C, N, H, W] → xp [C, N, H + 2·pad, W + 2·pad] with a zero border (every element of `xp` is written).
+public func padPlanes(_ x: UnsafePointer<Float>, _ xp: UnsafeMutablePointer<Float>, _ g: ConvolutionPoolingGeometry) {
+    let c = g.convolution
+    let (hp, wp) = (g.paddedHeight, g.paddedWidth)
+    parallelRanges(c.channels * c.batch) { _, planes in
+        for plane in planes {
+            let dst = xp + plane * hp * wp
+            dst.update(repeating: 0, count: c.padding * wp)
+            for h in 0..<c.height {
+                let row = dst + (h + c.padding) * wp
+                row.update(repeating: 0, count: c.padding)
+                (row + c.padding).update(from: x + (plane * c.height + h) * c.width, count: c.width)
+                (row + c.padding + c.width).update(repeating: 0, count: c.padding)
+            }
+            (dst + (c.height + c.padding) * wp).update(repeating: 0, count: c.padding * wp)
+        }
+    }
+}
+
+/// y [K, N, P/2, Q/2] = relu(maxpool2×2(W ⊛ x + b)); `winners[o]` is the offset, in its padded input plane, of the
+/// top-left corner of the receptive field of the window's maximum (first one on ties, in the order (0,0), (0,1),
+/// (1,0), (1,1), as `maxPoolForward`). `xp` needs `g.readSlack` readable floats past its last plane.
+///
+/// Each output plane is computed with the padded row stride (W + 2·pad columns, the last R − 1 of each row unused),
+/// so every tap is one contiguous multiply-add over the whole plane, which vectorises with no per-row overhead;
+/// and an output (i, j) then sits at the padded offset of its receptive field's corner.
+public func convPoolReLUForward(
+    paddedInput xp: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>, geometry g: ConvolutionPoolingGeometry
+) {
+    let c = g.convolution
+    let (wp, pooled) = (g.paddedWidth, g.pooledHeight * g.pooledWidth)
+    let (paddedPlane, span) = (g.paddedHeight * wp, c.outputHeight * wp)
+    parallelRanges(c.filters * c.batch) { _, planes in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: span) { buffer in
+            let out = buffer.baseAddress!
+            for plane in planes {
+                let (k, n) = (plane / c.batch, plane % c.batch)
+                out.update(repeating: bias[k], count: span)
+                for channel in 0..<c.channels {
+                    let image = xp + (channel * c.batch + n) * paddedPlane
+                    let taps = weight + (k * c.channels + channel) * c.kernelHeight * c.kernelWidth
+                    for r in 0..<c.kernelHeight {
+                        for s in 0..<c.kernelWidth {
+                            let (w, src) = (taps[r * c.kernelWidth + s], image + r * wp + s)
+                            for t in 0..<span { out[t] += w * src[t] }
+                        }
+                    }
+                }
+                poolReLU(out, y + plane * pooled, winners + plane * pooled, rowStride: wp,
+                         pooledHeight: g.pooledHeight, pooledWidth: g.pooledWidth)
+            }
+        }
+    }
+}
+
+/// 2×2 max-pool then ReLU of one plane stored with `rowStride`, recording each window's winner as its offset.
+@inline(__always)
+private func poolReLU(_ plane: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                      _ winners: UnsafeMutablePointer<Int32>, rowStride: Int, pooledHeight: Int, pooledWidth: Int) {
+    for i in 0..<pooledHeight {
+        for j in 0..<pooledWidth {
+            let i0 = 2 * i * rowStride + 2 * j, i2 = i0 + rowStride
+            var best = plane[i0], index = i0
+            if plane[i0 + 1] > best { best = plane[i0 + 1]; index = i0 + 1 }
+            if plane[i2] > best { best = plane[i2]; index = i2 }
+            if plane[i2 + 1] > best { best = plane[i2 + 1]; index = i2 + 1 }
+            let o = i * pooledWidth + j
+            y[o] = max(best, 0)
+            winners[o] = Int32(index)
+        }
+    }
+}
+
+/// Backward of `convPoolReLUForward` given dY [K, N, P/2, Q/2] and the forward's output, winners and padded input.
+///
+/// Accumulates dW += Σ g · x(receptive field) and db += Σ g over the winners whose output passed the ReLU (g = dY
+/// there); if `dPaddedInput` is given, overwrites it [C, N, H + 2·pad, W + 2·pad] with the input gradient (its
+/// border holds what fell on the padding; crop with `cropPlanes`). Filters split over the workers for dW, samples
+/// for dx: each writes its own outputs in a fixed order, so results are deterministic.
+public func convPoolReLUBackward(
+    dOutput dy: UnsafePointer<Float>, output y: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
+    paddedInput xp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+    dPaddedInput: UnsafeMutablePointer<Float>?, geometry g: ConvolutionPoolingGeometry
+) {
+    let c = g.convolution
+    let (wp, pooled, paddedPlane) = (g.paddedWidth, g.pooledHeight * g.pooledWidth, g.paddedHeight * g.paddedWidth)
+    let (rs, patch, perFilter) = (c.kernelHeight * c.kernelWidth, c.patchSize, c.batch * pooled)
+    parallelRanges(c.filters) { _, filters in
+        // The live winners of one filter over the batch, as (gradient, offset in channel 0's padded planes).
+        withUnsafeTemporaryAllocation(of: (Float, Int).self, capacity: perFilter) { live in
+            for k in filters {
+                var count = 0
+                var db: Float = 0
+                for n in 0..<c.batch {
+                    let base = (k * c.batch + n) * pooled
+                    for o in base..<(base + pooled) where y[o] > 0 {
+                        live[count] = (dy[o], n * paddedPlane + Int(winners[o]))
+                        db += dy[o]
+                        count += 1
+                    }
+                }
+                dBias[k] += db
+                for channel in 0..<c.channels {
+                    let image = xp + channel * c.batch * paddedPlane
+                    for r in 0..<c.kernelHeight {
+                        for s in 0..<c.kernelWidth {
+                            dWeight[k * patch + channel * rs + r * c.kernelWidth + s] +=
+                                gatheredDot(live, count: count, image + r * wp + s)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    guard let dxp = dPaddedInput else { return }
+    parallelRanges(c.batch) { _, samples in
+        for n in samples {
+            for channel in 0..<c.channels {
+                (dxp + (channel * c.batch + n) * paddedPlane).update(repeating: 0, count: paddedPlane)
+            }
+            for k in 0..<c.filters {
+                let base = (k * c.batch + n) * pooled
+                for o in base..<(base + pooled) where y[o] > 0 {
+                    for channel in 0..<c.channels {
+                        let corner = dxp + (channel * c.batch + n) * paddedPlane + Int(winners[o])
+                        let taps = weight + (k * c.channels + channel) * rs
+                        for r in 0..<c.kernelHeight {
+                            for s in 0..<c.kernelWidth { corner[r * wp + s] += dy[o] * taps[r * c.kernelWidth + s] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Σ_i g_i · image[offset_i] with four partial sums (a single running sum would wait on each addition); fixed
+/// order, so deterministic.
+@inline(__always)
+private func gatheredDot(_ live: UnsafeMutableBufferPointer<(Float, Int)>, count: Int,
+                         _ image: UnsafePointer<Float>) -> Float {
+    var (a, b, c, d): (Float, Float, Float, Float) = (0, 0, 0, 0)
+    var i = 0
+    while i + 4 <= count {
+        a += live[i].0 * image[live[i].1]
+        b += live[i + 1].0 * image[live[i + 1].1]
+        c += live[i + 2].0 * image[live[i + 2].1]
+        d += live[i + 3].0 * image[live[i + 3].1]
+        i += 4
+    }
+    while i < count { a += live[i].0 * image[live[i].1]; i += 1 }
+    return (a + b) + (c + d)
+}
+
+/// The interior of padded planes: xp [C, N, H + 2·pad, W + 2·pad] → x [C, N, H, W] (the adjoint of `padPlanes`
+/// for gradients, which drop what fell on the zero border).
+public func cropPlanes(_ xp: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ g: ConvolutionPoolingGeometry) {
+    let c = g.convolution
+    let (hp, wp) = (g.paddedHeight, g.paddedWidth)
+    parallelRanges(c.channels * c.batch) { _, planes in
+        for plane in planes {
+            for h in 0..<c.height {
+                (x + (plane * c.height + h) * c.width).update(from: xp + plane * hp * wp + (h + c.padding) * wp + c.padding,
+                                                              count: c.width)
+            }
+        }
+    }
+}
