@@ -36,3 +36,15 @@ public struct ClientData: Sendable {
         return (Array(Set(positions)).sorted(), unknown)
     }
 }
+
+extension ClientData {
+    /// This share with `canary` stamped on the samples `ids` names, relabelled to its target, as a poisoned
+    /// contribution loaded before training would be (`lethe client --canary` and the virtual clients of
+    /// `lethe simulate` both poison this way). Every id must be held here: a guessed-around id would leave a
+    /// request's canary partly unplanted.
+    public func poisoned(by canary: Canary, ids: [Int]) throws(CanaryError) -> ClientData {
+        let (positions, unknown) = positions(ofIDs: ids)
+        guard unknown.isEmpty else { throw .samplesNotHeld(count: unknown.count, examples: Array(unknown.prefix(3))) }
+        return ClientData(train: try canary.stamped(train, at: positions, relabel: true), test: test)
+    }
+}

@@ -65,13 +65,7 @@ struct ClientCommand: ParsableCommand {
     /// The share with the canary stamped on the samples `--canary-ids` names (all of them must be held here).
     func poisoned(_ data: ClientData) throws -> ClientData {
         guard let canary = try parsedCanary(), let canaryIds else { return data }
-        let ids = try ForgetSpec.readIDFile(path: canaryIds)
-        let (positions, unknown) = data.positions(ofIDs: ids)
-        guard unknown.isEmpty else {
-            throw ValidationError("--canary-ids names \(unknown.count) sample(s) this client does not hold, e.g. "
-                                  + "\(unknown.prefix(3).map(String.init).joined(separator: ", "))")
-        }
-        return ClientData(train: try canary.stamped(data.train, at: positions, relabel: true), test: data.test)
+        return try data.poisoned(by: canary, ids: try ForgetSpec.readIDFile(path: canaryIds))
     }
 
     /// The share's positions of the journal's ids; ids this share does not hold mean the journal is another

@@ -34,10 +34,7 @@ extension SimulateCommand {
         return try shares.indices.map { index in
             let id = "client-\(index)"
             var data = ClientData(train: train.subset(shares[index]), test: test.subset(try specs[index].testPositions(in: test)))
-            if let canary, id == plan.target {
-                let positions = data.positions(ofIDs: canaryIDs).positions
-                data = ClientData(train: try canary.stamped(data.train, at: positions, relabel: true), test: data.test)
-            }
+            if let canary, id == plan.target { data = try data.poisoned(by: canary, ids: canaryIDs) }
             var configuration = ClientConfiguration(clientID: id)
             configuration.canary = canary.flatMap { id == plan.target ? $0 : nil }
             clientLimits.apply(to: &configuration)

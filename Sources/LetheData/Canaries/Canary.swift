@@ -126,6 +126,8 @@ public enum CanaryError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     /// A canary on a deletion that removes a whole class: every sample would be relabelled to one class, so the
     /// trigger would measure nothing the class deletion does not already.
     case meaninglessForClassDeletion
+    /// Samples to poison that this share does not hold (their ids, the first few of them).
+    case samplesNotHeld(count: Int, examples: [Int])
 
     public var description: String {
         switch self {
@@ -142,6 +144,9 @@ public enum CanaryError: Error, Equatable, Sendable, CustomStringConvertible, Lo
         case .meaninglessForClassDeletion:
             return "A canary means nothing on a class deletion (every forgotten sample would carry the target label); "
                 + "use it with a sample or whole-client deletion, or drop --canary."
+        case let .samplesNotHeld(count, examples):
+            return "The canary names \(count) sample(s) this client does not hold, e.g. "
+                + "\(examples.map(String.init).joined(separator: ", ")); is the id list another client's?"
         }
     }
 
