@@ -9,7 +9,7 @@
 #       a whole `lethe train --epochs 1` (all 60,000 images; loading, batching and the test evaluation count) against
 #       ../shared/bench/torch_reference.py --epochs 1: wall seconds of each command and training samples/s.
 #
-# Needs a virtual environment with torch (TORCH_PYTHON overrides the interpreter):
+# Needs a virtual environment with torch (TORCH_PYTHON overrides the interpreter, LETHE the binary):
 #   python3 -m venv /work/torchenv && /work/torchenv/bin/pip install torch numpy \
 #       --index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple
 set -euo pipefail
@@ -22,8 +22,9 @@ python=${TORCH_PYTHON:-/work/torchenv/bin/python}
 reference=${TORCH_REFERENCE:-../shared/bench/torch_reference.py}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-swift build -c release --product lethe >/dev/null
-lethe=.build/release/lethe
+# LETHE names an already built binary (e.g. the test build's, to avoid a rebuild with other flags).
+lethe=${LETHE:-}
+if [[ -z $lethe ]]; then swift build -c release --product lethe >/dev/null; lethe=.build/release/lethe; fi
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 # seconds OUT COMMAND…: runs COMMAND with its stdout in OUT and prints its wall seconds.
 seconds() { local out=$1 start; shift; start=$(date +%s.%N); "$@" > "$out"; python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')"; }
