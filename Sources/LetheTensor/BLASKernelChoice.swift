@@ -34,18 +34,26 @@ public enum BLASKernelChoice {
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
-    /// Re-executes this process with `OPENBLAS_CORETYPE` set when `recommendedCoreType` asks for it; returns when
-    /// nothing needs changing (or the exec failed, in which case the process goes on with OpenBLAS's choice).
+    /// Re-executes this process with `OPENBLAS_CORETYPE` set when `recommendedCoreType` asks for it, and with
+    /// `OPENBLAS_THREAD_TIMEOUT` when `BLASThreadTimeout.recommended` does; returns when nothing needs changing (or
+    /// the exec failed, in which case the process goes on with OpenBLAS's choices).
     /// Call it first thing in `main`, before any thread is started.
     public static func relaunchIfNeeded() {
         let environment = ProcessInfo.processInfo.environment
         let cpuinfo = { (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "" }
-        guard let core = recommendedCoreType(loadedCore: BLASThreads.coreName, cpuFlags: cpuFlags(cpuinfo: cpuinfo()),
-                                             environment: environment) else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
+        var settings: [(name: String, value: String)] = []
+        if let core = recommendedCoreType(loadedCore: BLASThreads.coreName, cpuFlags: cpuFlags(cpuinfo: cpuinfo()),
+                                          environment: environment) {
+            settings.append(("OPENBLAS_CORETYPE", core))
+        }
+        if let timeout = BLASThreadTimeout.recommended(environment: environment, blasThreads: BLASThreads.count) {
+            settings.append(("OPENBLAS_THREAD_TIMEOUT", timeout))
+        }
+        guard !settings.isEmpty else { return }
+        for setting in settings { setenv(setting.name, setting.value, 1) }
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", arguments)
-        // Only reached when exec failed: carry on with the generic kernels.
-        unsetenv("OPENBLAS_CORETYPE")
+        // Only reached when exec failed: carry on with OpenBLAS's own choices.
+        for setting in settings { unsetenv(setting.name) }
     }
 }

@@ -33,3 +33,14 @@ import Testing
         #expect(BLASKernelChoice.cpuFlags(cpuinfo: "processor\t: 0\n").isEmpty)
     }
 }
+
+@Suite struct BLASThreadTimeoutTests {
+    @Test func aMultiThreadedOpenBLASGetsAShortSpin() {
+        #expect(BLASThreadTimeout.recommended(environment: [:], blasThreads: 2) == "12")
+    }
+
+    @Test func aUserChoiceOrASingleThreadIsLeftAlone() {
+        #expect(BLASThreadTimeout.recommended(environment: ["OPENBLAS_THREAD_TIMEOUT": "28"], blasThreads: 2) == nil)
+        #expect(BLASThreadTimeout.recommended(environment: [:], blasThreads: 1) == nil)
+    }
+}
