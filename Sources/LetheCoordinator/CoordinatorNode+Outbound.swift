@@ -42,10 +42,19 @@ extension CoordinatorNode {
 
     func sendRawOrThrow(_ body: Lethe_V1_Envelope.OneOf_Body, to peer: PeerID, jobID: String = "",
                         replyTo: UInt64 = 0) throws {
+        try sendEncoded(try WireCodec.encode(stamped(body, jobID: jobID, replyTo: replyTo)), of: body, to: peer)
+    }
+
+    /// `body` in an envelope from this node, with the next message number and this incarnation.
+    func stamped(_ body: Lethe_V1_Envelope.OneOf_Body, jobID: String = "", replyTo: UInt64 = 0) -> Lethe_V1_Envelope {
         var envelope = WireCodec.envelope(jobID: jobID, senderID: configuration.nodeID,
                                           messageNumber: nextMessageNumber(), replyTo: replyTo, body: body)
         envelope.incarnation = incarnation
-        let data = try WireCodec.encode(envelope)
+        return envelope
+    }
+
+    /// Sends an envelope already encoded (by a caller that needed its size first) and counts it in the census.
+    func sendEncoded(_ data: Data, of body: Lethe_V1_Envelope.OneOf_Body, to peer: PeerID) throws {
         try transport.send([data], to: peer)
         wireCensus.count(body.fieldName, sent: true, bytes: data.count)
     }

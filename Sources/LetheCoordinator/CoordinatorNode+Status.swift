@@ -24,19 +24,23 @@ extension CoordinatorNode {
         report.connectedClients = clients.alive.keys.sorted()
         report.activity = activity
         report.modelVersion = modelVersion
-        // A ledger too big for one message (the peer would refuse it) is read where it lives.
-        var envelope = WireCodec.envelope(senderID: configuration.nodeID, replyTo: queried.messageNumber,
-                                          body: .statusReport(report))
-        envelope.incarnation = incarnation
-        let size = (try? WireCodec.encode(envelope).count) ?? Int.max
-        guard size <= configuration.limits.maxMessageBytes else {
+        // Encoded once: a ledger too big for one message (the peer would refuse it) is read where it lives.
+        let body = Lethe_V1_Envelope.OneOf_Body.statusReport(report)
+        let data: Data
+        do {
+            data = try WireCodec.encode(stamped(body, replyTo: queried.messageNumber))
+        } catch {
+            refuse(peer, code: .internal, envelope: queried, reason: "the status could not be encoded: \(error)")
+            return
+        }
+        guard data.count <= configuration.limits.maxMessageBytes else {
             refuse(peer, code: .tooLarge, envelope: queried,
-                   reason: "the ledger's status (\(size) bytes) exceeds one message of "
+                   reason: "the ledger's status (\(data.count) bytes) exceeds one message of "
                        + "\(configuration.limits.maxMessageBytes); read it on the coordinator's host with "
                        + "lethe status --ledger PATH")
             return
         }
-        sendRaw(.statusReport(report), to: peer, replyTo: queried.messageNumber)
+        do { try sendEncoded(data, of: body, to: peer) } catch { log("could not answer peer \(peer): \(error)") }
     }
 
     /// One phrase for what the node is doing now.

@@ -238,6 +238,7 @@ struct SimulateCommand: ParsableCommand {
         let cachedOriginal = try cache.flatMap { try $0.load($0.original) }
         let cachedRetrain = try cache.flatMap { try $0.load($0.retrain) }
         let cores = ProcessInfo.processInfo.activeProcessorCount
+        let workers = max(1, cores)  // virtual clients' handler threads (and the coordinator's)
         log("run folder \(folder.path)")
         if let cache {
             log("cache: original \(cachedOriginal == nil ? "missing" : "found"), retrain "
@@ -253,7 +254,7 @@ struct SimulateCommand: ParsableCommand {
                 + "(OPENBLAS_NUM_THREADS=\(threadsPerNode))")
         } else {
             log("cores: \(cores) available; the coordinator and \(clients) virtual clients in this process, "
-                + "\(max(1, cores)) worker thread(s) × 1 BLAS thread")
+                + "\(workers) worker thread(s) × 1 BLAS thread")
         }
 
         let ids = (0..<clients).map { "client-\($0)" }
@@ -267,8 +268,8 @@ struct SimulateCommand: ParsableCommand {
             let clientData = try virtualClientData(shares: shares, specs: specs, train: train, test: test, plan: plan,
                                                    canary: canary)
             federation = try VirtualFederation(coordinator: try virtualCoordinator(coordinatorArguments,
-                                                                                   workers: max(1, cores)),
-                                               clients: clientData, workers: max(1, cores), folder: folder,
+                                                                                   workers: workers),
+                                               clients: clientData, workers: workers, folder: folder,
                                                echoClients: verbose)
         } else {
             let clientArguments = ids.enumerated().map { index, id in
