@@ -37,8 +37,6 @@ public final class ConvPoolReLU: Layer {
         let g = ConvolutionPoolingGeometry(ConvolutionGeometry(
             channels: inChannels, filters: outChannels, batch: input.shape[1], height: input.shape[2],
             width: input.shape[3], kernelHeight: kernelSize, kernelWidth: kernelSize, padding: padding))
-        precondition(g.convolution.outputHeight * g.convolution.outputWidth <= Int(Int32.max),
-                     "\(name): output plane too large")
         geometry = g
         if padded.count < g.paddedCount + g.readSlack {
             padded = [Float](repeating: 0, count: g.paddedCount + g.readSlack)

@@ -18,6 +18,8 @@ public struct ConvolutionPoolingGeometry: Equatable, Sendable {
         precondition(convolution.stride == 1, "the fused convolution–pooling kernels need stride 1")
         precondition(convolution.outputHeight >= 2 && convolution.outputWidth >= 2, "output too small to pool 2×2")
         self.convolution = convolution
+        // Winners are stored as Int32 offsets inside a padded plane.
+        precondition(paddedHeight * paddedWidth <= Int(Int32.max), "padded input plane too large")
     }
 
     public var paddedHeight: Int { convolution.height + 2 * convolution.padding }
