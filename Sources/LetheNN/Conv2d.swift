@@ -95,7 +95,6 @@ public final class Conv2d: Layer {
 
     /// Multiply-adds per sample for a given input plane (the geometry is known only after a forward pass).
     public var multiplyAddsPerSample: Int {
-        guard let g = geometry else { return 0 }
-        return g.forwardMultiplyAdds / max(g.batch, 1)
+        geometry?.multiplyAddsPerSample ?? 0
     }
 }

@@ -98,7 +98,6 @@ public final class ConvPoolReLU: Layer {
 
     /// Multiply-adds per sample of the convolution (the pooling's comparisons are not counted).
     public var multiplyAddsPerSample: Int {
-        guard let g = geometry else { return 0 }
-        return g.convolution.forwardMultiplyAdds / max(g.convolution.batch, 1)
+        geometry?.convolution.multiplyAddsPerSample ?? 0
     }
 }

@@ -30,6 +30,8 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     public var columnCount: Int { batch * outputHeight * outputWidth }
     /// Multiply-adds of one forward pass.
     public var forwardMultiplyAdds: Int { filters * patchSize * columnCount }
+    /// Multiply-adds of one forward pass per sample (for GFLOP/s figures).
+    public var multiplyAddsPerSample: Int { forwardMultiplyAdds / max(batch, 1) }
 }
 
 /// Unfolds input patches into columns: col[(c,r,s), (n,p,q)] = x[c, n, p·stride − pad + r, q·stride − pad + s] (0 outside).
