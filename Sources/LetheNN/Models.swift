@@ -26,15 +26,14 @@ private func makeCNNSmall(seed: UInt64, inputChannels: Int, classes: Int) -> Seq
         // conv1 → pool1 → relu1 fused (`ConvPoolReLU`): same parameters and outputs, a third of their memory traffic.
         ConvPoolReLU("conv1", inChannels: inputChannels, outChannels: 32, kernelSize: 3, padding: 1, parameters: p,
                      rng: &rng),
-        Conv2d("conv2", inChannels: 32, outChannels: 64, kernelSize: 3, padding: 1, parameters: p, rng: &rng),
-        MaxPool2d("pool2", size: 2),
-        ReLU("relu2"),
+        // conv2 → pool2 → relu2 fused too, through GEMM a cache-sized chunk of samples at a time.
+        ConvPoolReLU("conv2", inChannels: 32, outChannels: 64, kernelSize: 3, padding: 1, parameters: p, rng: &rng),
         Flatten(),
         Linear("fc1", inFeatures: 64 * 7 * 7, outFeatures: 128, parameters: p, rng: &rng),
         ReLU("relu3"),
         Linear("fc2", inFeatures: 128, outFeatures: classes, parameters: p, rng: &rng),
     ]
-    return Sequential(architecture: Architecture.cnnSmall.rawValue, layers: layers, parameters: p, featureLayerIndex: 7) {
+    return Sequential(architecture: Architecture.cnnSmall.rawValue, layers: layers, parameters: p, featureLayerIndex: 5) {
         makeCNNSmall(seed: $0, inputChannels: inputChannels, classes: classes)
     }
 }

@@ -36,20 +36,24 @@ public struct ConvolutionGeometry: Equatable, Sendable {
 
 /// Unfolds input patches into columns: col[(c,r,s), (n,p,q)] = x[c, n, p·stride − pad + r, q·stride − pad + s] (0 outside).
 ///
-/// x: [C, N, H, W] → col: [C·R·S, N·P·Q]. Every element of `col` is written.
-public func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
+/// x: [C, N, H, W] → col: [C·R·S, N·P·Q]. Every element of `col` is written. With `samples`, only those samples'
+/// columns are unfolded, into col [C·R·S, |samples|·P·Q] (the chunked kernels keep such a slice in cache).
+public func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                   samples: Range<Int>? = nil) {
+    let samples = samples ?? 0..<g.batch
     let (pOut, qOut) = (g.outputHeight, g.outputWidth)
     let plane = g.height * g.width
-    let columns = g.columnCount
+    let (count, columns) = (samples.count, samples.count * pOut * qOut)
     // Items (row (c, r, s), sample n) write disjoint runs of `col`: split them over the workers.
-    parallelRanges(g.patchSize * g.batch) { _, items in
+    parallelRanges(g.patchSize * count) { _, items in
         for item in items {
-            let (patchRow, n) = (item / g.batch, item % g.batch)
+            let (patchRow, local) = (item / count, item % count)
+            let n = samples.lowerBound + local
             let c = patchRow / (g.kernelHeight * g.kernelWidth)
             let (r, s) = ((patchRow / g.kernelWidth) % g.kernelHeight, patchRow % g.kernelWidth)
             let valid = validColumns(s, g)
             let image = x + (c * g.batch + n) * plane
-            let out = col + patchRow * columns + n * pOut * qOut
+            let out = col + patchRow * columns + local * pOut * qOut
             for p in 0..<pOut {
                 let h = p * g.stride - g.padding + r
                 let dst = out + p * qOut
@@ -83,21 +87,24 @@ func validColumns(_ s: Int, _ g: ConvolutionGeometry) -> Range<Int> {
 
 /// Folds columns back onto the input, summing overlaps: the adjoint of `im2col`.
 ///
-/// col: [C·R·S, N·P·Q] → dx: [C, N, H, W]. `dx` is overwritten.
-public func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
+/// col: [C·R·S, N·P·Q] → dx: [C, N, H, W]. `dx` is overwritten. With `samples`, col holds only those samples'
+/// columns ([C·R·S, |samples|·P·Q], as `im2col(…, samples:)` writes them) and only their planes of dx are written.
+public func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                   samples: Range<Int>? = nil) {
+    let samples = samples ?? 0..<g.batch
     let (pOut, qOut) = (g.outputHeight, g.outputWidth)
     let plane = g.height * g.width
-    let columns = g.columnCount
+    let (count, columns) = (samples.count, samples.count * pOut * qOut)
     // Each (c, n) plane of dx receives only rows of channel c and columns of sample n: planes are independent.
-    parallelRanges(g.channels * g.batch) { _, planes in
+    parallelRanges(g.channels * count) { _, planes in
         for planeIndex in planes {
-            let (c, n) = (planeIndex / g.batch, planeIndex % g.batch)
-            let image = dx + planeIndex * plane
+            let (c, local) = (planeIndex / count, planeIndex % count)
+            let image = dx + (c * g.batch + samples.lowerBound + local) * plane
             image.update(repeating: 0, count: plane)
             for r in 0..<g.kernelHeight {
                 for s in 0..<g.kernelWidth {
                     let row = col + ((c * g.kernelHeight + r) * g.kernelWidth + s) * columns
-                    let src = row + n * pOut * qOut
+                    let src = row + local * pOut * qOut
                     let valid = validColumns(s, g)
                     for p in 0..<pOut {
                         let h = p * g.stride - g.padding + r

@@ -83,16 +83,18 @@ public func convPoolReLUForward(
                     }
                 }
                 poolReLU(out, y + plane * pooled, winners + plane * pooled, rowStride: wp,
-                         pooledHeight: g.pooledHeight, pooledWidth: g.pooledWidth)
+                         pooledHeight: g.pooledHeight, pooledWidth: g.pooledWidth, bias: 0)
             }
         }
     }
 }
 
-/// 2×2 max-pool then ReLU of one plane stored with `rowStride`, recording each window's winner as its offset.
+/// 2×2 max-pool then ReLU of one plane stored with `rowStride`, plus a `bias` added after the pool (max(a) + b =
+/// max(a + b), so a plane computed without its bias is pooled in the same pass); each window's winner is recorded
+/// as its offset in the plane.
 @inline(__always)
-private func poolReLU(_ plane: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                      _ winners: UnsafeMutablePointer<Int32>, rowStride: Int, pooledHeight: Int, pooledWidth: Int) {
+func poolReLU(_ plane: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ winners: UnsafeMutablePointer<Int32>,
+              rowStride: Int, pooledHeight: Int, pooledWidth: Int, bias: Float) {
     for i in 0..<pooledHeight {
         for j in 0..<pooledWidth {
             let i0 = 2 * i * rowStride + 2 * j, i2 = i0 + rowStride
@@ -101,7 +103,7 @@ private func poolReLU(_ plane: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
             if plane[i2] > best { best = plane[i2]; index = i2 }
             if plane[i2 + 1] > best { best = plane[i2 + 1]; index = i2 + 1 }
             let o = i * pooledWidth + j
-            y[o] = max(best, 0)
+            y[o] = max(best + bias, 0)
             winners[o] = Int32(index)
         }
     }
