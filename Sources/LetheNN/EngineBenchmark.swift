@@ -100,7 +100,7 @@ extension EngineBenchmark {
                 dx.withUnsafeMutableBufferPointer { reluForward(x.baseAddress!, $0.baseAddress!, count: x.count) } } },
             measure("allocate + fill same size") { _ = [Float](repeating: 0, count: planes * 784) },
             measure("im2col conv2 [288, N*196]") { im2col(image, &columns, conv2) },
-            measure("col2im conv2") { col2im(columns, &image, conv2) },
+            measure("col2im conv2") { col2im(&columns, &image, conv2) },
         ]
     }
 }
