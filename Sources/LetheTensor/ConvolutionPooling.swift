@@ -58,7 +58,9 @@ public func padPlanes(_ x: UnsafePointer<Float>, _ xp: UnsafeMutablePointer<Floa
 ///
 /// Each output plane is computed with the padded row stride (W + 2·pad columns, the last R − 1 of each row unused),
 /// so every tap is one contiguous multiply-add over the whole plane, which vectorises with no per-row overhead;
-/// and an output (i, j) then sits at the padded offset of its receptive field's corner.
+/// and an output (i, j) then sits at the padded offset of its receptive field's corner. Four filters of one sample
+/// are computed together, eight outputs at a time in registers over all taps: each input vector is loaded once for
+/// four filters and each output stored once, where a tap at a time loaded and stored the output for every tap.
 public func convPoolReLUForward(
     paddedInput xp: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     output y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>, geometry g: ConvolutionPoolingGeometry
@@ -66,25 +68,95 @@ public func convPoolReLUForward(
     let c = g.convolution
     let (wp, pooled) = (g.paddedWidth, g.pooledHeight * g.pooledWidth)
     let (paddedPlane, span) = (g.paddedHeight * wp, c.outputHeight * wp)
-    parallelRanges(c.filters * c.batch) { _, planes in
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: span) { buffer in
-            let out = buffer.baseAddress!
-            for plane in planes {
-                let (k, n) = (plane / c.batch, plane % c.batch)
-                out.update(repeating: bias[k], count: span)
-                for channel in 0..<c.channels {
-                    let image = xp + (channel * c.batch + n) * paddedPlane
-                    let taps = weight + (k * c.channels + channel) * c.kernelHeight * c.kernelWidth
-                    for r in 0..<c.kernelHeight {
-                        for s in 0..<c.kernelWidth {
-                            let (w, src) = (taps[r * c.kernelWidth + s], image + r * wp + s)
-                            for t in 0..<span { out[t] += w * src[t] }
-                        }
+    let blocks = (c.filters + filterBlock - 1) / filterBlock
+    let taps = (0..<(c.kernelHeight * c.kernelWidth)).map { ($0 / c.kernelWidth) * wp + $0 % c.kernelWidth }
+    parallelRanges(blocks * c.batch) { _, items in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: filterBlock * span) { buffer in
+            taps.withUnsafeBufferPointer { taps in
+                let out = buffer.baseAddress!
+                for item in items {
+                    let (first, n) = (item / c.batch * filterBlock, item % c.batch)
+                    let filters = first..<min(first + filterBlock, c.filters)
+                    let block = FilterBlock(image: xp + n * paddedPlane, channelStride: c.batch * paddedPlane,
+                                            channels: c.channels, taps: taps, span: span)
+                    block.convolve(filters, weight: weight, bias: bias, into: out)
+                    for (j, k) in filters.enumerated() {
+                        let o = (k * c.batch + n) * pooled
+                        poolReLU(out + j * span, y + o, winners + o, rowStride: wp,
+                                 pooledHeight: g.pooledHeight, pooledWidth: g.pooledWidth, bias: 0)
                     }
                 }
-                poolReLU(out, y + plane * pooled, winners + plane * pooled, rowStride: wp,
-                         pooledHeight: g.pooledHeight, pooledWidth: g.pooledWidth, bias: 0)
             }
+        }
+    }
+}
+
+/// Filters computed together by `convPoolReLUForward`.
+private let filterBlock = 4
+
+/// One sample's padded input planes and the tap offsets in them, convolved for a block of filters.
+private struct FilterBlock {
+    let image: UnsafePointer<Float>, channelStride: Int, channels: Int
+    let taps: UnsafeBufferPointer<Int>
+    let span: Int
+
+    /// out[j·span + t] = b[k] + Σ_c Σ_tap W[k, c, tap] · image[c][t + tap] for the j-th filter k of `filters`.
+    @inline(__always)
+    func convolve(_ filters: Range<Int>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                  into out: UnsafeMutablePointer<Float>) {
+        let perFilter = channels * taps.count
+        guard filters.count == filterBlock else {
+            for (j, k) in filters.enumerated() { convolveOne(weight + k * perFilter, bias[k], into: out + j * span) }
+            return
+        }
+        let w = weight + filters.lowerBound * perFilter, b = bias + filters.lowerBound
+        var t = 0
+        while t + 8 <= span {
+            var (a0, a1) = (SIMD8<Float>(repeating: b[0]), SIMD8<Float>(repeating: b[1]))
+            var (a2, a3) = (SIMD8<Float>(repeating: b[2]), SIMD8<Float>(repeating: b[3]))
+            for channel in 0..<channels {
+                let (plane, wc) = (image + channel * channelStride + t, w + channel * taps.count)
+                for (i, tap) in taps.enumerated() {
+                    let v = UnsafeRawPointer(plane + tap).loadUnaligned(as: SIMD8<Float>.self)
+                    a0.addProduct(wc[i], v)
+                    a1.addProduct(wc[perFilter + i], v)
+                    a2.addProduct(wc[2 * perFilter + i], v)
+                    a3.addProduct(wc[3 * perFilter + i], v)
+                }
+            }
+            let row = UnsafeMutableRawPointer(out + t), stride = span * MemoryLayout<Float>.size
+            row.storeBytes(of: a0, as: SIMD8<Float>.self)
+            row.storeBytes(of: a1, toByteOffset: stride, as: SIMD8<Float>.self)
+            row.storeBytes(of: a2, toByteOffset: 2 * stride, as: SIMD8<Float>.self)
+            row.storeBytes(of: a3, toByteOffset: 3 * stride, as: SIMD8<Float>.self)
+            t += 8
+        }
+        for j in 0..<filterBlock { tail(from: t, weight: w + j * perFilter, bias: b[j], into: out + j * span) }
+    }
+
+    /// One filter over the whole span, a tap at a time (a block's last, short group of filters).
+    @inline(__always)
+    private func convolveOne(_ w: UnsafePointer<Float>, _ b: Float, into out: UnsafeMutablePointer<Float>) {
+        out.update(repeating: b, count: span)
+        for channel in 0..<channels {
+            let plane = image + channel * channelStride
+            for (i, tap) in taps.enumerated() {
+                let (wi, src) = (w[channel * taps.count + i], plane + tap)
+                for t in 0..<span { out[t] += wi * src[t] }
+            }
+        }
+    }
+
+    /// The last span % 8 outputs of one filter, element by element.
+    @inline(__always)
+    private func tail(from start: Int, weight w: UnsafePointer<Float>, bias b: Float, into out: UnsafeMutablePointer<Float>) {
+        for t in start..<span {
+            var sum = b
+            for channel in 0..<channels {
+                let plane = image + channel * channelStride + t
+                for (i, tap) in taps.enumerated() { sum += w[channel * taps.count + i] * plane[tap] }
+            }
+            out[t] = sum
         }
     }
 }
