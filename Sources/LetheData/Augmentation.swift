@@ -13,6 +13,12 @@ public enum AugmentationStep: Codable, Sendable, Equatable {
     case horizontalFlip(probability: Float)
     /// Adds independent N(0, std²) noise to every element (in normalised units).
     case gaussianNoise(std: Float)
+    /// Crops a random window covering `minimumScale`…1 of the image's area with an aspect ratio in 3/4…4/3 and
+    /// resizes it back to H×W bilinearly (SimCLR's random resized crop).
+    case randomResizedCrop(minimumScale: Float)
+    /// Scales each sample's deviation from its own mean by a factor in 1 ± `contrast` and shifts it by an offset in
+    /// ±`brightness` (normalised units), one draw of each per sample.
+    case brightnessContrast(brightness: Float, contrast: Float)
 
     /// Zero padding in pixel terms: the fill is the normalised value of a black pixel.
     public static func randomCrop(padding: Int, normalization: Normalization) -> AugmentationStep {
@@ -30,6 +36,13 @@ public enum AugmentationStep: Codable, Sendable, Equatable {
             flipHorizontally(&batch, probability: probability, rng: &rng)
         case let .gaussianNoise(std):
             addGaussianNoise(&batch, std: std, rng: &rng)
+        case let .randomResizedCrop(minimumScale):
+            precondition(minimumScale > 0 && minimumScale <= 1, "minimum scale must be in (0, 1], got \(minimumScale)")
+            cropAndResizeRandomly(&batch, minimumScale: minimumScale, rng: &rng)
+        case let .brightnessContrast(brightness, contrast):
+            precondition(brightness >= 0 && contrast >= 0 && contrast < 1,
+                         "brightness must be ≥ 0 and contrast in [0, 1), got \(brightness), \(contrast)")
+            jitterBrightnessAndContrast(&batch, brightness: brightness, contrast: contrast, rng: &rng)
         }
     }
 }
@@ -52,6 +65,14 @@ public struct Augmentation: Codable, Sendable, Equatable {
     public static func contrastive(normalization: Normalization = .fashionMNIST) -> Augmentation {
         Augmentation([.randomCrop(padding: 2, normalization: normalization), .horizontalFlip(probability: 0.5)])
     }
+
+    /// SimCLR's views for 28×28 grey images (the README's recipe): a random resized crop of at least 35 % of the
+    /// area, a horizontal flip with probability 0.5, brightness and contrast jitter of 0.4 and N(0, 0.1²) noise.
+    /// Colour jitter and grey-scaling, the rest of SimCLR's list, have nothing to act on in one channel.
+    public static let simclr = Augmentation([
+        .randomResizedCrop(minimumScale: 0.35), .horizontalFlip(probability: 0.5),
+        .brightnessContrast(brightness: 0.4, contrast: 0.4), .gaussianNoise(std: 0.1),
+    ])
 
     /// Applies every step in place.
     public func apply(to batch: inout Tensor, rng: inout SeededGenerator) {

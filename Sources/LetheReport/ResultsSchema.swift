@@ -11,7 +11,7 @@ public enum ResultsSchema {
 
     /// The commands that write results files, as the `command` field names them.
     public enum Command: String, Codable, CaseIterable, Sendable {
-        case train, evaluate, unlearn, simulate
+        case train, evaluate, unlearn, simulate, pretrain
 
         /// Whether the file holds a table of methods against Retrain, which is what `lethe report` draws.
         public var comparesMethods: Bool { self == .unlearn || self == .simulate }

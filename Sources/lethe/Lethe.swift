@@ -8,7 +8,7 @@ struct Lethe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lethe",
         abstract: "Federated machine unlearning: train, unlearn and audit image classifiers.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
+        subcommands: [TrainCommand.self, PretrainCommand.self, EvaluateCommand.self, UnlearnCommand.self, CoordinatorCommand.self,
                       ClientCommand.self, ForgetCommand.self, StatusCommand.self, SimulateCommand.self,
                       ReportCommand.self, CertificateCommand.self, ProvisionCommand.self, BenchCommand.self]
     )

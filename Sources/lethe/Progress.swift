@@ -5,11 +5,16 @@ import LetheUnlearning
 /// (so CI logs and pipes stay readable).
 final class ProgressReporter {
     private let label: String
+    /// Whether the work has an accuracy to show (pretraining without labels has none).
+    private let showsAccuracy: Bool
     private let interactive = isatty(STDERR_FILENO) != 0
     private var lastDraw = 0.0
     private var lastEpochLogged = -1
 
-    init(label: String) { self.label = label }
+    init(label: String, showsAccuracy: Bool = true) {
+        self.label = label
+        self.showsAccuracy = showsAccuracy
+    }
 
     func report(_ p: TrainingProgress) {
         let epochDone = p.batch == p.batchesPerEpoch
@@ -18,15 +23,17 @@ final class ProgressReporter {
             lastDraw = p.elapsedSeconds
             let width = 24, filled = Int(Double(width) * p.fractionDone)
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let line = String(format: "\r%@ epoch %d/%d %@ loss %.4f acc %5.2f%% %6.0f samples/s ETA %@",
-                              label, p.epoch + 1, p.epochs, bar, p.loss, p.accuracy, p.samplesPerSecond,
+            let accuracy = showsAccuracy ? String(format: " acc %5.2f%%", p.accuracy) : ""
+            let line = String(format: "\r%@ epoch %d/%d %@ loss %.4f%@ %6.0f samples/s ETA %@",
+                              label, p.epoch + 1, p.epochs, bar, p.loss, accuracy, p.samplesPerSecond,
                               formatDuration(p.etaSeconds))
             FileHandle.standardError.write(Data(line.utf8))
             if epochDone { FileHandle.standardError.write(Data("\n".utf8)) }
         } else if epochDone && p.epoch != lastEpochLogged {
             lastEpochLogged = p.epoch
-            log(String(format: "%@ epoch %d/%d: loss %.4f, train accuracy %.2f%%, %.0f samples/s, ETA %@",
-                       label, p.epoch + 1, p.epochs, p.loss, p.accuracy, p.samplesPerSecond,
+            let accuracy = showsAccuracy ? String(format: ", train accuracy %.2f%%", p.accuracy) : ""
+            log(String(format: "%@ epoch %d/%d: loss %.4f%@, %.0f samples/s, ETA %@",
+                       label, p.epoch + 1, p.epochs, p.loss, accuracy, p.samplesPerSecond,
                        formatDuration(p.etaSeconds)))
         }
     }

@@ -46,6 +46,17 @@ struct LetheProcess {
         #expect(!FileManager.default.fileExists(atPath: json), "nothing may be written half-way")
     }
 
+    @Test func pretrainRejectsBadInputBeforeDoingWork() throws {
+        let json = scratch.appendingPathComponent("pretrain.json").path
+        try expectFailure(["pretrain", "--objective", "byol", "--json", json], mentions: "byol")
+        try expectFailure(["pretrain", "--json", json], mentions: "--objective")
+        try expectFailure(["pretrain", "--objective", "simclr", "--batch-size", "1", "--json", json],
+                          mentions: "--batch-size at least 2")
+        try expectFailure(["pretrain", "--objective", "simclr", "--temperature", "0", "--json", json],
+                          mentions: "--temperature")
+        #expect(!FileManager.default.fileExists(atPath: json), "nothing may be written half-way")
+    }
+
     @Test func malformedConfigurationFilesAreRefused() throws {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let config = scratch.appendingPathComponent("grid.json")

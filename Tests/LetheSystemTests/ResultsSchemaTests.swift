@@ -52,7 +52,10 @@ import Testing
         try lethe(["unlearn", "--train-subset", "300", "--test-subset", "100", "--epochs", "1", "--method", "ft",
                    "--seeds", "1,2", "--cache-dir", file("cache").path, "--json", file("unlearn.json").path,
                    "--report", file("unlearn.html").path])
-        try Self.expectValid(["train.json", "evaluate.json", "evaluate-forget.json", "unlearn.json"].map(file))
+        try lethe(["pretrain", "--objective", "simclr", "--subset", "64", "--epochs", "1", "--batch-size", "16",
+                   "--test-subset", "50", "--output", file("encoder.safetensors").path, "--json", file("pretrain.json").path])
+        try Self.expectValid(["train.json", "pretrain.json", "evaluate.json", "evaluate-forget.json", "unlearn.json"]
+            .map(file))
         let page = try String(contentsOf: file("unlearn.html"), encoding: .utf8)
         #expect(page.contains("id=\"chart-ua\"") && page.contains("class=\"whisker\""), "two seeds draw whiskers")
     }

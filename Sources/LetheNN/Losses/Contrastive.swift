@@ -61,7 +61,8 @@ public enum ContrastiveLoss {
         for i in 0..<rows {
             let partner = i < half ? i + half : i - half
             var s = [Float](repeating: -.infinity, count: rows)
-            for j in 0..<rows where j != i { s[j] = dot(Array(z[(i * d)..<((i + 1) * d)]), z, offset: j * d) / temperature }
+            let zi = Array(z[(i * d)..<((i + 1) * d)])
+            for j in 0..<rows where j != i { s[j] = dot(zi, z, offset: j * d) / temperature }
             let shift = s.max()!
             let weights = s.map { Foundation.exp($0 - shift) }
             let normaliser = weights.reduce(0, +)
