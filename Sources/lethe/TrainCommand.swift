@@ -15,6 +15,15 @@ struct DataOptions: ParsableArguments {
     var directory: URL? { dataDir.map { URL(fileURLWithPath: $0) } }
 }
 
+/// All `count` training positions, or a seeded random `subset` of them in ascending order (`--subset`; the draw
+/// comes from `rng.derived(1)`, so `train` and `pretrain` pick the same images for one seed).
+func trainingPositions(subset: Int?, of count: Int, rng: SeededGenerator) throws -> [Int] {
+    guard let subset else { return Array(0..<count) }
+    guard subset <= count else { throw ValidationError("--subset \(subset) exceeds \(count) images") }
+    var pick = rng.derived(1)
+    return Array(pick.permutation(count).prefix(subset)).sorted()
+}
+
 /// `lethe train`: trains cnn-small on Fashion-MNIST with the reference recipe and evaluates it on the test set.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,12 +57,7 @@ struct TrainCommand: ParsableCommand {
         let train = try FashionMNIST.load(split: .train, directory: data.directory)
         let test = try FashionMNIST.load(split: .test, directory: data.directory)
         let rng = SeededGenerator(seed: seed)
-        var positions = Array(0..<train.count)
-        if let subset {
-            guard subset <= train.count else { throw ValidationError("--subset \(subset) exceeds \(train.count) images") }
-            var pick = rng.derived(1)
-            positions = Array(pick.permutation(train.count).prefix(subset)).sorted()
-        }
+        let positions = try trainingPositions(subset: subset, of: train.count, rng: rng)
         let model = Architecture.cnnSmall.build(seed: seed)
         let recipe = TrainingRecipe(epochs: epochs, batchSize: batchSize, learningRate: learningRate)
         log("training cnn-small on \(positions.count) images, \(epochs) epochs, batch \(batchSize), lr \(learningRate), "
