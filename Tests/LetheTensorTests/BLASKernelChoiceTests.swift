@@ -36,7 +36,7 @@ import Testing
 
 @Suite struct BLASThreadTimeoutTests {
     @Test func aMultiThreadedOpenBLASGetsAShortSpin() {
-        #expect(BLASThreadTimeout.recommended(environment: [:], blasThreads: 2) == "12")
+        #expect(BLASThreadTimeout.recommended(environment: [:], blasThreads: 2) == "20")
     }
 
     @Test func aUserChoiceOrASingleThreadIsLeftAlone() {
