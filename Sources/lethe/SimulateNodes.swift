@@ -47,23 +47,28 @@ final class SimulationNodes: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         let buffer = LineBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                try? logFile.close()
-                return
+        // One thread per node reads its output with blocking reads until end of file. Not `readabilityHandler`:
+        // its dispatch source raced the pipe's closing when a node exited, and the parent crashed in libdispatch's
+        // `_dispatch_event_loop_drain` (twice in session 17's test runs, at shutdown).
+        let output = pipe.fileHandleForReading
+        let reader = Thread {
+            while true {
+                let data = output.availableData
+                guard !data.isEmpty else { break }
+                logFile.write(data)
+                guard echo else { continue }
+                for line in buffer.lines(appending: data) {
+                    FileHandle.standardError.write(Data("[\(name)] \(Self.stripped(line))\n".utf8))
+                }
             }
-            logFile.write(data)
-            guard echo else { return }
-            for line in buffer.lines(appending: data) {
-                FileHandle.standardError.write(Data("[\(name)] \(Self.stripped(line))\n".utf8))
-            }
+            try? logFile.close()
         }
+        reader.name = "\(name) output"
         let node = Node(name: name, process: process, log: logURL)
         lock.lock()
         defer { lock.unlock() }
         try process.run()
+        reader.start()
         nodes.append(node)
         return node
     }
