@@ -26,7 +26,8 @@ struct EvaluateCommand: ParsableCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(help: "The model to evaluate (safetensors written by `lethe train`).") var model: String
+    @Option(help: "The model to evaluate (safetensors written by `lethe train`, or an encoder by `lethe pretrain`).")
+    var model: String
     @Option(help: "Evaluate on the first N test images (default: all).") var testSubset: Int?
     @Option(help: "Also measure UA, RA, TA and MIA against this forget set: random:FRACTION, class:LABEL or ids:FILE.")
     var forget: String?
@@ -46,8 +47,12 @@ struct EvaluateCommand: ParsableCommand {
         let started = Date()
         let forgetSpec = try forget.map { try ForgetSpec(parsing: $0) }
         let network = Architecture.cnnSmall.build(seed: 0)
-        try Safetensors.load(into: network.parameters, from: URL(fileURLWithPath: model),
-                             expectedArchitecture: network.architecture)
+        do {
+            try Safetensors.load(into: network.parameters, from: URL(fileURLWithPath: model),
+                                 expectedArchitecture: network.architecture)
+        } catch CheckpointError.architectureMismatch(_, _, let found) where found == Architecture.simclr.rawValue {
+            return try evaluateEncoder(started: started)
+        }
         let test = try FashionMNIST.load(split: .test, directory: data.directory)
         let positions = Array(0..<min(testSubset ?? test.count, test.count))
         let evaluation = Evaluator.evaluate(network, on: test, positions: positions)
@@ -70,6 +75,42 @@ struct EvaluateCommand: ParsableCommand {
         if let json {
             try writeJSON(EvaluateResult(model: model, testImages: positions.count, testAccuracy: evaluation.accuracy,
                                          perClassAccuracy: evaluation.perClassAccuracy, asr: asr, unlearning: unlearning,
+                                         encoder: nil, seconds: Date().timeIntervalSince(started)), to: json)
+        }
+    }
+
+    /// A simclr encoder has no classifier to read: its linear probe, kNN and membership test (fitted on all
+    /// training images) stand in, and the per-class lines are the probe's.
+    private func evaluateEncoder(started: Date) throws {
+        guard forget == nil, try CanaryOption.parse(canary) == nil else {
+            throw ValidationError("--forget and --canary read a classifier; \(model) is a simclr encoder, which is "
+                                  + "read by its linear probe, kNN and membership test only")
+        }
+        let encoder = Architecture.simclr.build(seed: 0)
+        try Safetensors.load(into: encoder.parameters, from: URL(fileURLWithPath: model),
+                             expectedArchitecture: encoder.architecture)
+        let train = try FashionMNIST.load(split: .train, directory: data.directory)
+        let test = try FashionMNIST.load(split: .test, directory: data.directory)
+        let positions = Array(0..<min(testSubset ?? test.count, test.count))
+        log("a simclr encoder: probing its frozen features (fitted on all \(train.count) training images)")
+        var rng = SeededGenerator(seed: seed)
+        let readout = try EncoderReadout(encoder, train: train, trainPositions: Array(0..<train.count), test: test,
+                                         testPositions: positions, rng: &rng)
+        readout.lines.forEach { print($0) }
+        let perClass = (0..<test.classCount).map { c -> Double? in
+            let members = positions.indices.filter { Int(test.labels[positions[$0]]) == c }
+            guard !members.isEmpty else { return nil }
+            return 100 * Double(members.filter { readout.probePredictions[$0] == c }.count) / Double(members.count)
+        }
+        for (c, accuracy) in perClass.enumerated() {
+            let name = FashionMNIST.classNames[c].padding(toLength: 12, withPad: " ", startingAt: 0)
+            print("  \(c) \(name) " + (accuracy.map { String(format: "%6.2f%%", $0) } ?? "     —") + " (probe)")
+        }
+        if let json {
+            let reading = EncoderEvaluation(probeAccuracy: readout.probeAccuracy, knnAccuracy: readout.knnAccuracy,
+                                            membership: readout.membership)
+            try writeJSON(EvaluateResult(model: model, testImages: positions.count, testAccuracy: readout.probeAccuracy,
+                                         perClassAccuracy: perClass, asr: nil, unlearning: nil, encoder: reading,
                                          seconds: Date().timeIntervalSince(started)), to: json)
         }
     }
@@ -113,10 +154,24 @@ struct EvaluateResult: Codable {
     var asr: Double?
     /// UA, RA, TA, MIA and the attack's accuracy, with `--forget`.
     var unlearning: UnlearningMetrics?
+    /// A simclr encoder's probes (its test accuracy and per-class figures above are the linear probe's).
+    var encoder: EncoderEvaluation?
     var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case schema, command, model, seconds, unlearning, asr
+        case schema, command, model, seconds, unlearning, asr, encoder
         case testImages = "test_images", testAccuracy = "test_accuracy", perClassAccuracy = "per_class_accuracy"
+    }
+}
+
+/// What `lethe evaluate` reports of an encoder in its JSON.
+struct EncoderEvaluation: Codable {
+    var probeAccuracy: Double
+    var knnAccuracy: Double
+    var membership: EncoderMembership.Result
+
+    enum CodingKeys: String, CodingKey {
+        case membership
+        case probeAccuracy = "probe_accuracy", knnAccuracy = "knn_accuracy"
     }
 }

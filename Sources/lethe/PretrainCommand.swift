@@ -73,32 +73,17 @@ struct PretrainCommand: ParsableCommand {
         }
         log("probing the frozen features")
         let testPositions = Array(0..<min(testSubset ?? test.count, test.count))
-        let trainFeatures = EncoderFeatures.extract(encoder, from: train, positions: positions)
-        let testFeatures = EncoderFeatures.extract(encoder, from: test, positions: testPositions)
-        let (trainLabels, testLabels) = (positions.map { train.labels[$0] }, testPositions.map { test.labels[$0] })
-        var probeRNG = rng.derived(3)
-        let probe = LinearProbe(features: trainFeatures, labels: trainLabels, classes: train.classCount, rng: &probeRNG)
-        // Membership: up to 1,000 pretraining images against as many test images the encoder never saw.
-        let sampled = min(1000, positions.count, testPositions.count)
-        var membershipRNG = rng.derived(4)
-        let membership = try EncoderMembership().assess(
-            encoder, members: (train, Array(positions.prefix(sampled))),
-            nonMembers: (test, Array(testPositions.prefix(sampled))), rng: &membershipRNG)
+        var readoutRNG = rng.derived(3)
+        let readout = try EncoderReadout(encoder, train: train, trainPositions: positions, test: test,
+                                         testPositions: testPositions, rng: &readoutRNG)
         let result = PretrainResult(
             model: encoder.architecture, objective: objective.rawValue, seed: seed, trainImages: positions.count,
-            testImages: testPositions.count, epochs: epochsRun,
-            probeAccuracy: probe.accuracy(features: testFeatures, labels: testLabels),
-            knnAccuracy: NearestNeighbourProbe.accuracy(train: trainFeatures, labels: trainLabels,
-                                                        classes: train.classCount, queries: testFeatures,
-                                                        queryLabels: testLabels),
-            membership: membership, pretrainSeconds: pretrainSeconds, seconds: Date().timeIntervalSince(started),
-            peakResidentMiB: ProcessMemory.peakResidentMiB())
-        print(String(format: "linear probe %.2f%% · kNN %.2f%% on %d test images; pretraining %.1f s; peak memory %.0f MiB",
-                     result.probeAccuracy, result.knnAccuracy, result.testImages, pretrainSeconds,
-                     result.peakResidentMiB))
-        print(String(format: "membership (views' similarity, %d pretraining vs %d test images): ROC AUC %.3f "
-                     + "(chance 0.5), TPR at 1%% FPR %.1f%%, attack accuracy %.1f%% (chance 50%%)", sampled, sampled,
-                     membership.roc.auc, 100 * membership.roc.tprAtOnePercentFPR, membership.attackAccuracy))
+            testImages: testPositions.count, epochs: epochsRun, probeAccuracy: readout.probeAccuracy,
+            knnAccuracy: readout.knnAccuracy, membership: readout.membership, pretrainSeconds: pretrainSeconds,
+            seconds: Date().timeIntervalSince(started), peakResidentMiB: ProcessMemory.peakResidentMiB())
+        print(readout.lines[0] + String(format: "; pretraining %.1f s; peak memory %.0f MiB", pretrainSeconds,
+                                        result.peakResidentMiB))
+        print(readout.lines[1])
         if let json { try writeJSON(result, to: json) }
     }
 }

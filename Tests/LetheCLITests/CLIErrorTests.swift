@@ -57,6 +57,21 @@ struct LetheProcess {
         #expect(!FileManager.default.fileExists(atPath: json), "nothing may be written half-way")
     }
 
+    /// An encoder has no classifier: `evaluate` refuses the classifier audits on it before any work.
+    @Test func anEncoderIsNotReadAsAClassifier() throws {
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let encoder = scratch.appendingPathComponent("encoder.safetensors").path
+        let made = try LetheProcess.run(["pretrain", "--objective", "simclr", "--subset", "32", "--epochs", "1",
+                                         "--batch-size", "16", "--test-subset", "20", "--output", encoder])
+        try #require(made.status == 0, "\(made.output)")
+        let json = scratch.appendingPathComponent("evaluate.json").path
+        try expectFailure(["evaluate", "--model", encoder, "--forget", "random:0.1", "--json", json],
+                          mentions: "is a simclr encoder")
+        try expectFailure(["evaluate", "--model", encoder, "--canary", "target:0", "--json", json],
+                          mentions: "is a simclr encoder")
+        #expect(!FileManager.default.fileExists(atPath: json), "nothing may be written half-way")
+    }
+
     @Test func malformedConfigurationFilesAreRefused() throws {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let config = scratch.appendingPathComponent("grid.json")

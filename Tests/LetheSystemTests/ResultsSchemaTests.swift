@@ -54,8 +54,10 @@ import Testing
                    "--report", file("unlearn.html").path])
         try lethe(["pretrain", "--objective", "simclr", "--subset", "64", "--epochs", "1", "--batch-size", "16",
                    "--test-subset", "50", "--output", file("encoder.safetensors").path, "--json", file("pretrain.json").path])
-        try Self.expectValid(["train.json", "pretrain.json", "evaluate.json", "evaluate-forget.json", "unlearn.json"]
-            .map(file))
+        try lethe(["evaluate", "--model", file("encoder.safetensors").path, "--test-subset", "50",
+                   "--json", file("evaluate-encoder.json").path])
+        try Self.expectValid(["train.json", "pretrain.json", "evaluate.json", "evaluate-encoder.json",
+                              "evaluate-forget.json", "unlearn.json"].map(file))
         let page = try String(contentsOf: file("unlearn.html"), encoding: .utf8)
         #expect(page.contains("id=\"chart-ua\"") && page.contains("class=\"whisker\""), "two seeds draw whiskers")
     }
