@@ -57,10 +57,7 @@ struct EvaluateCommand: ParsableCommand {
         let positions = Array(0..<min(testSubset ?? test.count, test.count))
         let evaluation = Evaluator.evaluate(network, on: test, positions: positions)
         print(String(format: "test accuracy %.2f%% on %d images", evaluation.accuracy, positions.count))
-        for (c, accuracy) in evaluation.perClassAccuracy.enumerated() {
-            let name = FashionMNIST.classNames[c].padding(toLength: 12, withPad: " ", startingAt: 0)
-            print("  \(c) \(name) " + (accuracy.map { String(format: "%6.2f%%", $0) } ?? "     —"))
-        }
+        printPerClass(evaluation.perClassAccuracy)
         let canary = try CanaryOption.parse(self.canary)
         let asr = try canary.map { canary in
             let audit = try CanaryAudit(canary: canary, test: test.subset(positions))
@@ -97,21 +94,22 @@ struct EvaluateCommand: ParsableCommand {
         let readout = try EncoderReadout(encoder, train: train, trainPositions: Array(0..<train.count), test: test,
                                          testPositions: positions, rng: &rng)
         readout.lines.forEach { print($0) }
-        let perClass = (0..<test.classCount).map { c -> Double? in
-            let members = positions.indices.filter { Int(test.labels[positions[$0]]) == c }
-            guard !members.isEmpty else { return nil }
-            return 100 * Double(members.filter { readout.probePredictions[$0] == c }.count) / Double(members.count)
-        }
-        for (c, accuracy) in perClass.enumerated() {
-            let name = FashionMNIST.classNames[c].padding(toLength: 12, withPad: " ", startingAt: 0)
-            print("  \(c) \(name) " + (accuracy.map { String(format: "%6.2f%%", $0) } ?? "     —") + " (probe)")
-        }
+        let perClass = readout.probe.perClassAccuracy
+        printPerClass(perClass, suffix: " (probe)")
         if let json {
             let reading = EncoderEvaluation(probeAccuracy: readout.probeAccuracy, knnAccuracy: readout.knnAccuracy,
                                             membership: readout.membership)
             try writeJSON(EvaluateResult(model: model, testImages: positions.count, testAccuracy: readout.probeAccuracy,
                                          perClassAccuracy: perClass, asr: nil, unlearning: nil, encoder: reading,
                                          seconds: Date().timeIntervalSince(started)), to: json)
+        }
+    }
+
+    /// One line per class: its number, name and accuracy ("—" for a class with no evaluated image).
+    private func printPerClass(_ accuracies: [Double?], suffix: String = "") {
+        for (c, accuracy) in accuracies.enumerated() {
+            let name = FashionMNIST.classNames[c].padding(toLength: 12, withPad: " ", startingAt: 0)
+            print("  \(c) \(name) " + (accuracy.map { String(format: "%6.2f%%", $0) } ?? "     —") + suffix)
         }
     }
 

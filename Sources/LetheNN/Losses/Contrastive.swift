@@ -82,8 +82,9 @@ public enum ContrastiveLoss {
                                gradient: normalizationBackward(z: z, norms: norms, dZ: dZ, shape: views.shape))
     }
 
-    /// Rows divided by their L2 norm (a tiny floor keeps all-zero rows finite); returns the norms too.
-    static func normalizeRows(_ x: Tensor) -> ([Float], [Float]) {
+    /// Rows divided by their L2 norm (a tiny floor keeps all-zero rows finite); returns the norms too. Public for the
+    /// encoder probes, which compare features on the same unit sphere the contrastive losses do.
+    public static func normalizeRows(_ x: Tensor) -> ([Float], [Float]) {
         let (n, d) = (x.shape[0], x.shape[1])
         var z = x.storage
         var norms = [Float](repeating: 0, count: n)

@@ -75,7 +75,7 @@ public struct LinearProbe {
 
     /// Percentage of rows predicted as their label.
     public func accuracy(features: Tensor, labels: [Int32]) -> Double {
-        percentCorrect(predict(features), labels)
+        Evaluation(predictions: predict(features), labels: labels, classCount: classifier.outFeatures).accuracy
     }
 
     private func standardise(_ x: Tensor) -> Tensor {
@@ -120,7 +120,8 @@ public enum NearestNeighbourProbe {
 
     public static func accuracy(train: Tensor, labels: [Int32], classes: Int, queries: Tensor,
                                 queryLabels: [Int32], k: Int = 20) -> Double {
-        percentCorrect(predict(train: train, labels: labels, classes: classes, queries: queries, k: k), queryLabels)
+        Evaluation(predictions: predict(train: train, labels: labels, classes: classes, queries: queries, k: k),
+                   labels: queryLabels, classCount: classes).accuracy
     }
 
     /// The k largest values with their offsets in the slice (ties: the earlier offset first).
@@ -135,21 +136,8 @@ public enum NearestNeighbourProbe {
         return best
     }
 
+    /// Rows scaled to unit length, as the contrastive losses normalise them.
     static func unitRows(_ x: Tensor) -> Tensor {
-        let d = x.shape[1]
-        var out = x
-        for i in 0..<x.shape[0] {
-            var squared: Float = 0
-            for j in 0..<d { squared += x.storage[i * d + j] * x.storage[i * d + j] }
-            let inverse = 1 / max(squared.squareRoot(), 1e-12)
-            for j in 0..<d { out.storage[i * d + j] *= inverse }
-        }
-        return out
+        Tensor(shape: x.shape, storage: ContrastiveLoss.normalizeRows(x).0)
     }
-}
-
-/// Percentage of predictions equal to their label (0 for none).
-func percentCorrect(_ predictions: [Int], _ labels: [Int32]) -> Double {
-    guard !labels.isEmpty else { return 0 }
-    return 100 * Double(zip(predictions, labels).filter { $0.0 == Int($0.1) }.count) / Double(labels.count)
 }

@@ -7,10 +7,10 @@ import LetheTensor
 /// predictions (for per-class figures), and the encoder membership test of training against test images. One
 /// place, so `lethe pretrain` and `lethe evaluate` report an encoder the same way.
 public struct EncoderReadout: Sendable {
-    public var probeAccuracy: Double
+    /// The linear probe's predictions on the test images, with their accuracy overall and per class.
+    public var probe: Evaluation
+    public var probeAccuracy: Double { probe.accuracy }
     public var knnAccuracy: Double
-    /// The probe's class per test image, in the order evaluated.
-    public var probePredictions: [Int]
     public var membership: EncoderMembership.Result
     /// Training (member) and test (non-member) images the membership test scored, each.
     public var membershipSamples: Int
@@ -24,8 +24,8 @@ public struct EncoderReadout: Sendable {
         let testFeatures = EncoderFeatures.extract(encoder, from: test, positions: testPositions)
         let trainLabels = trainPositions.map { train.labels[$0] }, testLabels = testPositions.map { test.labels[$0] }
         let probe = LinearProbe(features: trainFeatures, labels: trainLabels, classes: train.classCount, rng: &rng)
-        probePredictions = probe.predict(testFeatures)
-        probeAccuracy = percentCorrect(probePredictions, testLabels)
+        self.probe = Evaluation(predictions: probe.predict(testFeatures), labels: testLabels,
+                                classCount: train.classCount)
         knnAccuracy = NearestNeighbourProbe.accuracy(train: trainFeatures, labels: trainLabels,
                                                      classes: train.classCount, queries: testFeatures,
                                                      queryLabels: testLabels)
@@ -39,7 +39,7 @@ public struct EncoderReadout: Sendable {
     /// The two lines `lethe` prints.
     public var lines: [String] {
         [String(format: "linear probe %.2f%% · kNN %.2f%% on %d test images", probeAccuracy, knnAccuracy,
-                probePredictions.count),
+                probe.labels.count),
          String(format: "membership (views' similarity, %d training vs %d test images): ROC AUC %.3f (chance 0.5), "
                 + "TPR at 1%% FPR %.1f%%, attack accuracy %.1f%% (chance 50%%)", membershipSamples, membershipSamples,
                 membership.roc.auc, 100 * membership.roc.tprAtOnePercentFPR, membership.attackAccuracy)]

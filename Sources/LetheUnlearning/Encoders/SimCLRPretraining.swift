@@ -36,16 +36,15 @@ public enum SimCLRPretraining {
         precondition(positions.count >= 2, "SimCLR needs at least two images")
         let training = recipe.training
         var optimizer = training.makeOptimizer()
-        let batchesPerEpoch = positions.count / training.batchSize + (positions.count % training.batchSize >= 2 ? 1 : 0)
-        let totalSteps = max(1, batchesPerEpoch * training.epochs)
+        let totalSteps = max(1, batches(positions, training.batchSize).count * training.epochs)
         let start = DispatchTime.now().uptimeNanoseconds
         var summaries: [EpochSummary] = []
         var step = 0, seen = 0
         for epoch in 0..<training.epochs {
             let epochStart = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0, count = 0
-            // A last batch of one image has no negatives: it is left out (NT-Xent needs B ≥ 2).
-            let order = EpochOrder(shuffling: positions, batchSize: training.batchSize, rng: &rng).filter { $0.count >= 2 }
+            let order = batches(EpochOrder(shuffling: positions, batchSize: training.batchSize, rng: &rng).order,
+                                training.batchSize)
             for (index, batchPositions) in order.enumerated() {
                 let images = dataset.batch(batchPositions, normalization: normalization).images
                 let views = twoViews(of: images, augmentation: training.augmentation, rng: &rng)
@@ -71,6 +70,12 @@ public enum SimCLRPretraining {
                                           seconds: Trainer.seconds(since: epochStart)))
         }
         return summaries
+    }
+
+    /// The batches of `order` in turn; a last batch of one image has no negatives and is left out (NT-Xent needs
+    /// B ≥ 2).
+    static func batches(_ order: [Int], _ size: Int) -> [ArraySlice<Int>] {
+        EpochOrder(ordered: order, batchSize: size).filter { $0.count >= 2 }
     }
 
     /// [2B, C, H, W]: rows 0..<B the first view of each image, rows B..<2B the second (NT-Xent's pairing).

@@ -12,6 +12,18 @@ public struct Evaluation: Sendable {
     public var trueLabelProbabilities: [Float]
     public let classCount: Int
 
+    /// Predictions without probabilities (a probe's classes): `trueLabelProbabilities` stays empty.
+    public init(predictions: [Int], labels: [Int32], classCount: Int) {
+        self.init(predictions: predictions, labels: labels, trueLabelProbabilities: [], classCount: classCount)
+    }
+
+    init(predictions: [Int], labels: [Int32], trueLabelProbabilities: [Float], classCount: Int) {
+        self.predictions = predictions
+        self.labels = labels
+        self.trueLabelProbabilities = trueLabelProbabilities
+        self.classCount = classCount
+    }
+
     /// Percentage of correct predictions (0 for an empty set).
     public var accuracy: Double {
         guard !labels.isEmpty else { return 0 }
